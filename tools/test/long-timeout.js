@@ -1,0 +1,2 @@
+// Integration and end-to-end suites talk to real services and start processes.
+jest.setTimeout(120_000);
