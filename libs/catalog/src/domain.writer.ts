@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IsBoolean, IsOptional, Matches } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { ForbiddenError } from '@sid/shared/errors';
+import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
+import { translateWriteError } from '@sid/shared/database';
+import { DomainEntity } from './domain.entity';
+
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+export class UpdateDomainDto {
+  @IsOptional()
+  @IsBoolean()
+  is_default?: boolean;
+}
+
+export class CreateDomainDto extends UpdateDomainDto {
+  @Matches(HOST, {
+    message: 'must be a lower-case host name such as id.brand.com (no scheme, no path)',
+  })
+  host!: string;
+}
+
+/** Link domains; making one the default unsets the account's previous default in one step. */
+@Injectable()
+export class DomainWriter implements CollectionWriter {
+  readonly collection = 'domain';
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
+    const { host, is_default = false } = validatePayload(CreateDomainDto, input);
+    try {
+      return await this.db.transaction(async (tx) => {
+        if (is_default)
+          await tx.update(DomainEntity, { account: actor.accountId }, { is_default: false });
+        const result = await tx.insert(DomainEntity, {
+          host,
+          is_default,
+          account: actor.accountId,
+          user_created: actor.userId,
+        });
+        return result.identifiers[0].id as string;
+      });
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+  }
+
+  async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
+    const { is_default } = validatePayload(UpdateDomainDto, input);
+    const domain = await this.owned(actor, id);
+    await this.db.transaction(async (tx) => {
+      if (is_default)
+        await tx.update(DomainEntity, { account: domain.account }, { is_default: false });
+      await tx.update(DomainEntity, { id }, { is_default, user_updated: actor.userId });
+    });
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    await this.owned(actor, id);
+    try {
+      await this.db.getRepository(DomainEntity).delete({ id });
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+  }
+
+  private async owned(actor: Actor, id: string): Promise<DomainEntity> {
+    const where = actor.admin ? { id } : { id, account: actor.accountId };
+    const domain = await this.db.getRepository(DomainEntity).findOne({ where });
+    if (!domain) throw new ForbiddenError();
+    return domain;
+  }
+}

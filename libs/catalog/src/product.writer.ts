@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
+import { InvalidIdentifierError, normalizeGtin, productLink } from '@sid/identifiers';
+import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
+import { translateWriteError } from '@sid/shared/database';
+import { CreateProductDto } from './create-product.dto';
+import { DomainService } from './domain.service';
+import { ProductEntity } from './product.entity';
+import { UpdateProductDto } from './update-product.dto';
+
+/** Products: the id and the default digital link are derived from the GTIN. */
+@Injectable()
+export class ProductWriter implements CollectionWriter {
+  readonly collection = 'product';
+
+  constructor(
+    @InjectRepository(ProductEntity) private readonly products: Repository<ProductEntity>,
+    private readonly domains: DomainService,
+  ) {}
+
+  async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
+    const {
+      gtin: rawGtin,
+      id: givenId,
+      account: givenAccount,
+      ...fields
+    } = validatePayload(CreateProductDto, input);
+    const gtin = gs1(() => normalizeGtin(rawGtin));
+    const id = `/01/${gtin}`;
+    if (givenId !== undefined && givenId !== id) {
+      throw new InvalidPayloadError(`"id" must be "${id}", the Digital Link path of the GTIN.`, {
+        field: 'id',
+      });
+    }
+    const account = givenAccount && actor.admin ? givenAccount : actor.accountId;
+    const digital_link =
+      fields.digital_link ?? productLink(await this.domains.linkHost(account), gtin);
+    try {
+      await this.products.insert({
+        ...fields,
+        id,
+        gtin,
+        account,
+        digital_link,
+        user_created: actor.userId,
+      });
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    return id;
+  }
+
+  async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
+    const fields = validatePayload(UpdateProductDto, input);
+    await this.ownedOrForbidden(actor, id);
+    try {
+      await this.products.update({ id }, { ...fields, user_updated: actor.userId });
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    await this.ownedOrForbidden(actor, id);
+    try {
+      await this.products.delete({ id });
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+  }
+
+  private async ownedOrForbidden(actor: Actor, id: string): Promise<void> {
+    const found = await this.products.exists({
+      where: actor.admin ? { id } : { id, account: actor.accountId },
+    });
+    if (!found) throw new ForbiddenError();
+  }
+}
+
+/** Runs a GS1 helper and turns its complaint into a 400 for the partner. */
+export function gs1<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof InvalidIdentifierError) {
+      throw new InvalidPayloadError(error.message, error.field ? { field: error.field } : {});
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { CodeType } from './identifier-job.entity';
+
+export type UniqueCodeStatus = 'unassigned' | 'reserved' | 'assigned' | 'encoded';
+
+/** The life cycle of a code only moves forward, one step at a time. */
+export const CODE_LIFECYCLE: readonly UniqueCodeStatus[] = ['unassigned', 'reserved', 'assigned', 'encoded'];
+
+/** One generated or uploaded code (shared/spec/000). */
+@Entity('unique_code')
+export class UniqueCodeEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid')
+  account!: string;
+
+  @Column('text')
+  code!: string;
+
+  @Column('text')
+  type!: CodeType;
+
+  @Column('text', { nullable: true })
+  product!: string | null;
+
+  @Column('uuid', { nullable: true })
+  identifier_job!: string | null;
+
+  @Column('uuid', { nullable: true })
+  reservation!: string | null;
+
+  @Column('text')
+  status!: UniqueCodeStatus;
+
+  @Column('text')
+  digital_link!: string;
+
+  @Column('text', { nullable: true })
+  epc_join_key!: string | null;
+
+  @Column('text', { nullable: true })
+  custom_id!: string | null;
+
+  @Column('uuid', { nullable: true })
+  user_created!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  date_created!: Date;
+
+  @Column('uuid', { nullable: true })
+  user_updated!: string | null;
+
+  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
+  date_updated!: Date | null;
+}

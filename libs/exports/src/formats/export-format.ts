@@ -1,0 +1,42 @@
+import { Transform } from 'node:stream';
+import { CsvSerializer } from './csv.serializer';
+import { ExportMeta } from './export-meta';
+import { JsonSerializer } from './json.serializer';
+import { XmlSerializer } from './xml.serializer';
+
+export const EXPORT_TYPES = ['csv', 'json', 'xml'] as const;
+export type ExportType = (typeof EXPORT_TYPES)[number];
+
+export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportType, string>> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json',
+  xml: 'application/xml',
+};
+
+/** File extension, without the dot. */
+export const EXPORT_EXTENSIONS: Readonly<Record<ExportType, string>> = {
+  csv: 'csv',
+  json: 'json',
+  xml: 'xml',
+};
+
+export function isExportType(value: unknown): value is ExportType {
+  return typeof value === 'string' && (EXPORT_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * A Transform that takes `ExportRow[]` batches (object mode) and gives the bytes of one document
+ * of `type`. End it (even without writing) to get a complete document.
+ */
+export function createExportSerializer(type: ExportType, meta: ExportMeta): Transform {
+  switch (type) {
+    case 'csv':
+      return new CsvSerializer();
+    case 'json':
+      return new JsonSerializer(meta);
+    case 'xml':
+      return new XmlSerializer(meta);
+    default:
+      throw new TypeError(`Unknown export type: ${String(type satisfies never)}`);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './data-source';
+export * from './database.module';
+export * from './pg-error';
+export * from './write-error';
+export * from './pg-client';

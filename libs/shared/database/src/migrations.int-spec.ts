@@ -1,0 +1,68 @@
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
+import { runMigrations } from './data-source';
+
+describe('migrations', () => {
+  let db: TestDatabase;
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('migrations');
+    await runMigrations(db.url);
+    client = new Client({ connectionString: db.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+
+  it('is idempotent', async () => {
+    expect(await runMigrations(db.url)).toEqual([]);
+  });
+
+  it('checks GS1 check digits in the database', async () => {
+    const ok = async (digits: string) =>
+      (await client.query('SELECT gs1_check_digit_ok($1) AS ok', [digits])).rows[0].ok;
+    expect(await ok('09506000134352')).toBe(true);
+    expect(await ok('09506000134353')).toBe(false);
+    expect(await ok('4006381333931')).toBe(true);
+    expect(await ok('106141411234567897')).toBe(true);
+    expect(await ok('9312345000012')).toBe(true);
+  });
+
+  it('refuses a product whose GTIN has a wrong check digit, and a bad status', async () => {
+    const { rows } = await client.query(`INSERT INTO account (name) VALUES ('a') RETURNING id`);
+    const account = rows[0].id;
+    await expect(
+      client.query(
+        `INSERT INTO product (id, gtin, account) VALUES ('/01/09506000134353', '09506000134353', $1)`,
+        [account],
+      ),
+    ).rejects.toMatchObject({ code: '23514' });
+    await client.query(
+      `INSERT INTO product (id, gtin, account) VALUES ('/01/09506000134352', '09506000134352', $1)`,
+      [account],
+    );
+    await expect(
+      client.query(
+        `INSERT INTO identifier_job (account, quantity, product, status) VALUES ($1, 10, '/01/09506000134352', 'done')`,
+        [account],
+      ),
+    ).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('keeps a code unique within its product and type, and a reserved code tied to a reservation', async () => {
+    const { rows } = await client.query(`SELECT id FROM account LIMIT 1`);
+    const account = rows[0].id;
+    const insert = (code: string, status = 'unassigned') =>
+      client.query(
+        `INSERT INTO unique_code (account, code, type, product, status, digital_link)
+         VALUES ($1, $2, 'sgtin', '/01/09506000134352', $3, 'https://x/' || $2)`,
+        [account, code, status],
+      );
+    await insert('ABCDEFGH');
+    await expect(insert('ABCDEFGH')).rejects.toMatchObject({ code: '23505' });
+    await expect(insert('ZZZZZZZZ', 'reserved')).rejects.toMatchObject({ code: '23514' });
+  });
+});

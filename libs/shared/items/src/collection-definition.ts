@@ -1,0 +1,39 @@
+/**
+ * What the generic Directus-style item API knows about one collection: its table, its fields and
+ * their types, its relations. It is the single whitelist between query text and SQL: a field that
+ * is not declared here cannot be selected, filtered, sorted or searched.
+ */
+export type FieldType =
+  'string' | 'integer' | 'bigInteger' | 'float' | 'boolean' | 'timestamp' | 'uuid' | 'json';
+
+export interface ManyToOne {
+  kind: 'm2o';
+  /** The related collection; this field's column holds its primary key. */
+  collection: string;
+}
+
+export interface OneToMany {
+  kind: 'o2m';
+  /** The related collection, whose `field` points back at this collection's primary key. */
+  collection: string;
+  field: string;
+}
+
+export interface FieldDefinition {
+  type: FieldType;
+  /** Column name when it differs from the field name. */
+  column?: string;
+  relation?: ManyToOne | OneToMany;
+}
+
+export interface CollectionDefinition {
+  /** Public name, as in `/items/<name>`. */
+  name: string;
+  table: string;
+  primaryKey: string;
+  fields: Record<string, FieldDefinition>;
+  /** Fields matched by `?search=` (case-insensitive substring). */
+  searchFields?: string[];
+  /** Column holding the owning account: callers only ever see rows of their own account. */
+  tenantField?: string;
+}

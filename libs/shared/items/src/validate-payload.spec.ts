@@ -1,0 +1,46 @@
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { InvalidPayloadError } from '@sid/shared/errors';
+import { validatePayload } from './validate-payload';
+
+class ExampleDto {
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  quantity!: number;
+
+  @IsOptional()
+  @IsString()
+  reference_id?: string;
+}
+
+describe('validatePayload', () => {
+  it('returns the typed DTO for a good body', () => {
+    expect(validatePayload(ExampleDto, { quantity: 3, reference_id: 'r' })).toEqual({
+      quantity: 3,
+      reference_id: 'r',
+    });
+  });
+
+  it('names an unknown field', () => {
+    expect(() => validatePayload(ExampleDto, { quantity: 3, quantiy: 4 })).toThrow(
+      '"quantiy" is not a field that can be written.',
+    );
+  });
+
+  it('lists every problem with the field name', () => {
+    let error: unknown;
+    try {
+      validatePayload(ExampleDto, { quantity: 0, reference_id: 5 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidPayloadError);
+    expect((error as Error).message).toMatch(/"quantity": must not be less than 1/);
+    expect((error as Error).message).toMatch(/"reference_id": must be a string/);
+  });
+
+  it('refuses a body that is not an object', () => {
+    expect(() => validatePayload(ExampleDto, [1])).toThrow(/JSON object/);
+    expect(() => validatePayload(ExampleDto, null)).toThrow(/JSON object/);
+  });
+});

@@ -1,0 +1,36 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { InvalidPayloadError } from '@sid/shared/errors';
+
+/**
+ * Turns a request body into a validated DTO. Unknown fields are refused by name (a typo should
+ * not be silently ignored), and every problem is listed in one message.
+ */
+export function validatePayload<T extends object>(dto: ClassConstructor<T>, input: unknown): T {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidPayloadError('The request body must be a JSON object.');
+  }
+  const instance = plainToInstance(dto, input, { exposeDefaultValues: true });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const problems = flatten(errors);
+    throw new InvalidPayloadError(problems.map((p) => p.message).join(' '), {
+      field: problems[0].field,
+    });
+  }
+  return instance;
+}
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((error) => {
+    const field = prefix + error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([rule, text]) => ({
+      field,
+      message:
+        rule === 'whitelistValidation'
+          ? `"${field}" is not a field that can be written.`
+          : `"${field}": ${text.replace(`${error.property} `, '')}.`,
+    }));
+    return own.concat(flatten(error.children ?? [], `${field}.`));
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Every queue of the system, every job name, the payload of each, and how each is retried.
+ *
+ * NEVER rename a queue or job name that has shipped: jobs already in Redis under the old name
+ * would be stranded. Add a new name and drain the old one instead.
+ *
+ * Payloads carry ids only. A handler re-reads its row from PostgreSQL, returns early when the row
+ * is not in the state it expects, and continues from where the last attempt stopped: BullMQ
+ * delivers at least once, and the recovery sweep may enqueue a job that is already done.
+ */
+export enum QueueName {
+  IdentifierGeneration = 'identifier-generation',
+  CodeReservation = 'code-reservation',
+  CodeExport = 'code-export',
+}
+
+export enum JobName {
+  GenerateIdentifiers = 'generate-identifiers',
+  ClaimCodes = 'claim-codes',
+  ExportReservation = 'export-reservation',
+}
+
+export interface GenerateIdentifiersPayload {
+  identifierJobId: string;
+}
+
+export interface ClaimCodesPayload {
+  reservationId: string;
+}
+
+export interface ExportReservationPayload {
+  reservationId: string;
+}
+
+export interface JobPayloads {
+  [JobName.GenerateIdentifiers]: GenerateIdentifiersPayload;
+  [JobName.ClaimCodes]: ClaimCodesPayload;
+  [JobName.ExportReservation]: ExportReservationPayload;
+}
+
+/** Which queue each job goes to. */
+export const JOB_QUEUE: { [J in JobName]: QueueName } = {
+  [JobName.GenerateIdentifiers]: QueueName.IdentifierGeneration,
+  [JobName.ClaimCodes]: QueueName.CodeReservation,
+  [JobName.ExportReservation]: QueueName.CodeExport,
+};
+
+/**
+ * Job ids are predictable so that enqueuing the same work twice is a no-op while the first is
+ * waiting or running. `trigger` distinguishes a deliberate re-run (e.g. a reservation woken up
+ * because the codes it waited for now exist) from a duplicate.
+ */
+export function jobId<J extends JobName>(name: J, payload: JobPayloads[J], trigger?: string): string {
+  const subject = Object.values(payload).join('.');
+  return trigger ? `${name}.${subject}.${trigger}` : `${name}.${subject}`;
+}

@@ -1,0 +1,46 @@
+import { createServer, Server } from 'node:http';
+import { INestApplicationContext, Logger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@sid/shared/config';
+import { JobQueue } from './job-queue.service';
+import { QueueName } from './queue-names';
+
+/**
+ * Starts a worker app: a Nest application context (no HTTP API), graceful shutdown on
+ * SIGTERM/SIGINT, and when HEALTH_PORT is set a `/health` endpoint for Kubernetes probes that
+ * answers 200 only while PostgreSQL and Redis both answer.
+ */
+export async function bootstrapWorker(module: Type<unknown>, name: string): Promise<INestApplicationContext> {
+  const logger = new Logger(name);
+  const app = await NestFactory.createApplicationContext(module, { bufferLogs: false });
+  app.enableShutdownHooks();
+  const config = app.get(AppConfig);
+  let server: Server | undefined;
+  if (config.HEALTH_PORT > 0) {
+    const db = app.get<DataSource>(getDataSourceToken());
+    const queue = app.get(JobQueue).queue(QueueName.IdentifierGeneration);
+    server = createServer((req, res) => {
+      if (req.url !== '/health') {
+        res.writeHead(404).end();
+        return;
+      }
+      Promise.all([db.query('SELECT 1'), queue.client.then((redis) => (redis as unknown as { ping(): Promise<string> }).ping())])
+        .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'))
+        .catch((error: unknown) =>
+          res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: String(error) })),
+        );
+    }).listen(config.HEALTH_PORT);
+  }
+  const stop = async () => {
+    server?.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await app.init();
+  logger.log(`${name} started`);
+  return app;
+}

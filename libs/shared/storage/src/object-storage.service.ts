@@ -1,0 +1,235 @@
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Readable, Transform, TransformCallback, pipeline } from 'node:stream';
+import { ObjectNotFoundError } from './object-not-found.exception';
+import { StorageOptions } from './storage.config';
+
+/** 8 MiB parts, two in flight: an upload holds at most ~3 parts (24 MiB) in memory at once. */
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 2;
+
+export interface UploadResult {
+  /** Bytes stored. */
+  size: number;
+  /** sha256 of the stored bytes, lowercase hex. */
+  checksum: string;
+}
+
+export interface StoredObject {
+  body: Readable;
+  size?: number;
+  contentType?: string;
+}
+
+export interface PresignOptions {
+  /** Seconds the URL stays valid. */
+  expiresIn: number;
+  /** Suggested download name: sets `response-content-disposition: attachment; filename=...`. */
+  filename?: string;
+}
+
+/**
+ * One bucket of an S3-compatible store. A plain class: in NestJS provide it with a factory
+ * (`{ provide: ObjectStorage, useFactory: (config) => new ObjectStorage({...}), inject: [...] }`);
+ * Nest calls `onModuleDestroy` on shutdown.
+ */
+export class ObjectStorage {
+  private readonly logger = new Logger(ObjectStorage.name);
+  private readonly client: S3Client;
+  readonly bucket: string;
+
+  constructor(options: StorageOptions) {
+    this.bucket = options.bucket;
+    this.client = new S3Client({
+      endpoint: options.endpoint,
+      region: options.region,
+      forcePathStyle: options.forcePathStyle,
+      credentials: {
+        accessKeyId: options.accessKeyId,
+        secretAccessKey: options.secretAccessKey,
+      },
+      // Without these, SDK v3 sends streamed bodies with aws-chunked framing plus a CRC32
+      // trailer, which S3-compatible servers such as s3rver store verbatim.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  /**
+   * Creates the bucket unless it exists. Idempotent, and safe when several processes race:
+   * losing the CreateBucket race is fine as long as the bucket is then reachable.
+   */
+  async ensureBucket(): Promise<void> {
+    if (await this.bucketExists()) return;
+    try {
+      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      const lostRace =
+        error instanceof S3ServiceException &&
+        (error.name === 'BucketAlreadyOwnedByYou' || error.name === 'BucketAlreadyExists');
+      if (!lostRace) throw error;
+      if (!(await this.bucketExists())) throw error;
+    }
+  }
+
+  /**
+   * Streams `body` to `key` with a multipart upload (a single PUT when it is under one part),
+   * measuring its size and sha256 on the way through. On any failure, of the source or of the
+   * store, the multipart upload is aborted, the source destroyed, and the first error rethrown;
+   * no object is left at `key`.
+   */
+  async upload(key: string, body: Readable, contentType: string): Promise<UploadResult> {
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+        hash.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    // The source's own error is the one worth reporting (not the premature-close it causes).
+    let sourceError: unknown;
+    body.on('error', (error) => {
+      sourceError ??= error;
+    });
+    pipeline(body, meter, () => undefined);
+
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: meter, ContentType: contentType },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      // We abort ourselves below, so that a failing abort cannot hide the real error.
+      leavePartsOnError: true,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      meter.destroy();
+      if (upload.uploadId) await this.abortMultipartUpload(key, upload.uploadId);
+      throw sourceError ?? error;
+    }
+    return { size, checksum: hash.digest('hex') };
+  }
+
+  /** @throws ObjectNotFoundError when there is no such key. */
+  async getStream(key: string): Promise<StoredObject> {
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
+      if (!(response.Body instanceof Readable)) {
+        throw new Error(`Unexpected body type for ${key}: not a Node.js Readable`);
+      }
+      return {
+        body: response.Body,
+        size: response.ContentLength,
+        contentType: response.ContentType,
+      };
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Removes `key`; removing a key that is not there is not an error. */
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** A URL anyone can GET for `expiresIn` seconds, without credentials. */
+  async presignedGetUrl(key: string, options: PresignOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentDisposition:
+        options.filename === undefined ? undefined : attachmentDisposition(options.filename),
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresIn });
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+
+  onModuleDestroy(): void {
+    this.close();
+  }
+
+  private async bucketExists(): Promise<boolean> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Best effort: some S3-compatible servers (s3rver) do not implement AbortMultipartUpload. */
+  private async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+      );
+    } catch (error) {
+      this.logger.warn(
+        `Could not abort multipart upload ${uploadId} of ${key}: ${(error as Error).message}`,
+      );
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === 'NotFound' ||
+      error.name === 'NoSuchKey' ||
+      error.name === 'NoSuchBucket' ||
+      error.$metadata.httpStatusCode === 404)
+  );
+}
+
+/**
+ * RFC 6266 `attachment` with an ASCII fallback `filename` and the exact name in RFC 5987
+ * `filename*` (UTF-8, percent-encoded).
+ */
+function attachmentDisposition(filename: string): string {
+  const wellFormed = filename.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
+  const fallback = wellFormed.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(wellFormed).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
