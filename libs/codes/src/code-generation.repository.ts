@@ -13,6 +13,7 @@ import {
   COPY_STAGING,
   COUNT_EXISTING,
   DISCARD_UNASSIGNED,
+  SSCC_NEXT_SERIAL,
   MARK_FAILED,
   CREATE_STAGING,
   INSERT_FROM_STAGING,
@@ -53,6 +54,12 @@ export class CodeGenerationRepository {
   async countExisting(product: string | null, type: string): Promise<number> {
     const [{ count }] = await this.db.query(COUNT_EXISTING, [product, type]);
     return count;
+  }
+
+  /** The next SSCC serial reference of a company prefix and extension digit (not claimed). */
+  async ssccNextSerial(prefix: string, extension: number): Promise<bigint> {
+    const [{ next }] = await this.db.query(SSCC_NEXT_SERIAL, [prefix, extension]);
+    return BigInt(next);
   }
 
   /** Deletes a failed job's unassigned codes and records the error, in one transaction. */
@@ -118,9 +125,13 @@ async function insertCodes(client: PoolClient, owner: CodeOwner, codes: Generate
 }
 
 function codeColumns(code: GeneratedCode): string {
-  return `${copyText(code.code)}\t${copyText(code.digital_link)}\t${
-    code.epc_join_key === null ? '\\N' : copyText(code.epc_join_key)
-  }`;
+  return `${copyText(code.code)}\t${copyText(code.digital_link)}\t${nullable(code.epc_join_key)}\t${nullable(
+    code.epc_uri,
+  )}\t${nullable(code.epc_hex)}`;
+}
+
+function nullable(value: string | null | undefined): string {
+  return value === null || value === undefined ? '\\N' : copyText(value);
 }
 
 async function copyRows<T>(client: PoolClient, sql: string, rows: T[], line: (row: T) => string): Promise<void> {

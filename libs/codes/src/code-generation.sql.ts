@@ -11,19 +11,24 @@ export const LOCK_JOB = `
 
 /** Fast path: straight into the table. Any unique violation aborts it (see the savepoint). */
 export const COPY_CODES = `
-  COPY unique_code (account, type, product, identifier_job, user_created, code, digital_link, epc_join_key)
+  COPY unique_code (account, type, product, identifier_job, user_created, code, digital_link, epc_join_key,
+    epc_uri, epc_hex)
   FROM STDIN`;
 
 /** Slow path after a collision: stage the chunk, keep only codes nobody has. */
 export const CREATE_STAGING = `
-  CREATE TEMP TABLE IF NOT EXISTS unique_code_staging (code text, digital_link text, epc_join_key text)
-  ON COMMIT DELETE ROWS`;
+  CREATE TEMP TABLE IF NOT EXISTS unique_code_staging (
+    code text, digital_link text, epc_join_key text, epc_uri text, epc_hex text
+  ) ON COMMIT DELETE ROWS`;
 
-export const COPY_STAGING = `COPY unique_code_staging (code, digital_link, epc_join_key) FROM STDIN`;
+export const COPY_STAGING = `
+  COPY unique_code_staging (code, digital_link, epc_join_key, epc_uri, epc_hex) FROM STDIN`;
 
 export const INSERT_FROM_STAGING = `
-  INSERT INTO unique_code (account, type, product, identifier_job, user_created, code, digital_link, epc_join_key)
-  SELECT DISTINCT ON (s.code) $1::uuid, $2, $3, $4::uuid, $5::uuid, s.code, s.digital_link, s.epc_join_key
+  INSERT INTO unique_code (account, type, product, identifier_job, user_created, code, digital_link, epc_join_key,
+    epc_uri, epc_hex)
+  SELECT DISTINCT ON (s.code) $1::uuid, $2, $3, $4::uuid, $5::uuid, s.code, s.digital_link, s.epc_join_key,
+    s.epc_uri, s.epc_hex
   FROM unique_code_staging s
   ON CONFLICT DO NOTHING`;
 
@@ -46,6 +51,11 @@ export const CLAIM_SSCC_RANGE = `
   ON CONFLICT (company_prefix, extension_digit)
   DO UPDATE SET next_serial = GREATEST(s.next_serial, $3::bigint) + $4::bigint
   RETURNING next_serial - $4::bigint AS first`;
+
+/** The next serial reference the counter would hand out (none yet: 0). */
+export const SSCC_NEXT_SERIAL = `
+  SELECT coalesce(max(next_serial), 0)::text AS next
+  FROM sscc_sequence WHERE company_prefix = $1 AND extension_digit = $2`;
 
 export const COUNT_EXISTING = `
   SELECT count(*)::int AS count FROM unique_code WHERE product IS NOT DISTINCT FROM $1 AND type = $2`;

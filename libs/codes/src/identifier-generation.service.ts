@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
+import { JobName, JobQueue } from '@sid/shared/queue';
 import { CodePlan, planProblem, ssccCapacity, ssccCodes } from './code-plan';
 import { CodeGenerationRepository, CodeOwner, ChunkTransaction } from './code-generation.repository';
 import { CodePlanService } from './code-plan.service';
@@ -29,6 +30,7 @@ export class IdentifierGenerationService {
     private readonly plans: CodePlanService,
     private readonly config: AppConfig,
     @Inject(CODE_SOURCE_FACTORY) private readonly codeSources: CodeSourceFactory,
+    private readonly queue: JobQueue,
   ) {}
 
   async run(
@@ -65,6 +67,7 @@ export class IdentifierGenerationService {
         { id: job.id, status: 'in_progress' },
         { status: 'complete', error_message: null },
       );
+      await this.wakeReservation(job);
       return 'complete';
     } catch (error) {
       if (error instanceof PermanentJobError) await this.fail(job.id, error.message);
@@ -79,6 +82,14 @@ export class IdentifierGenerationService {
   async fail(identifierJobId: string, message: string): Promise<void> {
     this.logger.warn(`identifier_job ${identifierJobId} failed: ${message}`);
     await this.repository.discardUnassigned(identifierJobId, message.slice(0, 2000));
+    const job = await this.jobs.findOneBy({ id: identifierJobId });
+    if (job) await this.wakeReservation(job);
+  }
+
+  /** A job made for a reservation tells it that its codes exist (or never will). */
+  private async wakeReservation(job: IdentifierJobEntity): Promise<void> {
+    if (!job.code_reservation) return;
+    await this.queue.add(JobName.ClaimCodes, { reservationId: job.code_reservation }, `after-${job.id}`);
   }
 
   /** One chunk: returns quantity_created after it. */

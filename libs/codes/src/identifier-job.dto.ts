@@ -1,4 +1,5 @@
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -51,6 +52,13 @@ export class CreateIdentifierJobDto extends UpdateIdentifierJobDto {
 
   @IsOptional() @IsUUID()
   domain?: string | null;
+
+  /**
+   * RFID: SGTIN-96 compatible serials (numeric, no leading zero, below 2^38), each code with its
+   * EPC URI and SGTIN-96 hex. Needs an sgtin job, length 6-12 and a brand owner company prefix.
+   */
+  @IsOptional() @IsBoolean()
+  epc_mode = false;
 
   /** Accepted for compatibility with multi-tenant clients; must be the caller's own account. */
   @IsOptional() @IsUUID()

@@ -47,6 +47,10 @@ export class IdentifierJobEntity {
   @Column('uuid', { nullable: true })
   domain!: string | null;
 
+  /** SGTIN-96 serials with EPC URI and hex on every code (RFID). */
+  @Column('boolean')
+  epc_mode!: boolean;
+
   @Column('text', { nullable: true })
   error_message!: string | null;
 

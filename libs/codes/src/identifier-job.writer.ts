@@ -6,7 +6,7 @@ import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { translateWriteError } from '@sid/shared/database';
-import { DEFAULT_CODE_LENGTH, planProblem } from './code-plan';
+import { CodePlan, DEFAULT_CODE_LENGTH, planProblem, ssccCapacity } from './code-plan';
 import { CodeGenerationRepository } from './code-generation.repository';
 import { CodePlanService } from './code-plan.service';
 import { CreateIdentifierJobDto, UpdateIdentifierJobDto } from './identifier-job.dto';
@@ -39,7 +39,9 @@ export class IdentifierJobWriter implements CollectionWriter {
       quantity: dto.quantity,
       type: dto.type,
       length: dto.type === 'sscc' ? 18 : (dto.length ?? DEFAULT_CODE_LENGTH),
-      character_set: dto.character_set,
+      // EPC serials are numeric: an EPC job that names no character set gets the numeric one.
+      character_set: dto.epc_mode && input.character_set === undefined ? 'numeric' : dto.character_set,
+      epc_mode: dto.epc_mode,
       product: dto.product ?? null,
       reference_id: dto.reference_id ?? null,
       sscc_start_serial: dto.sscc_start_serial,
@@ -88,6 +90,28 @@ export class IdentifierJobWriter implements CollectionWriter {
       plan.type === 'sscc' ? 0 : await this.generation.countExisting(job.product, job.type);
     const problem = planProblem(plan, job.quantity, existing);
     if (problem) throw new InvalidPayloadError(problem);
+    if (plan.type === 'sscc') await this.assertSsccSpace(plan, job);
+  }
+
+  /**
+   * Refuses an SSCC job that cannot fit in what is left of its serial reference space (from the
+   * higher of its `sscc_start_serial` and the counter). Jobs running at the same time can still
+   * exhaust it: the worker then marks the job `error`.
+   */
+  private async assertSsccSpace(plan: CodePlan, job: IdentifierJobEntity): Promise<void> {
+    const prefix = plan.ssccCompanyPrefix as string;
+    const extension = plan.ssccExtensionDigit as number;
+    const next = await this.generation.ssccNextSerial(prefix, extension);
+    const start = BigInt(job.sscc_start_serial);
+    const first = next > start ? next : start;
+    const capacity = ssccCapacity(plan);
+    if (first + BigInt(job.quantity) > capacity) {
+      const left = first < capacity ? capacity - first : 0n;
+      throw new InvalidPayloadError(
+        `Company prefix ${prefix} with extension digit ${extension} has ${capacity} SSCC serial references (0 to ${capacity - 1n}); from ${first} only ${left} are left, ${job.quantity} asked. Use another extension digit.`,
+        { field: 'quantity' },
+      );
+    }
   }
 
   private async owned(actor: Actor, id: string): Promise<IdentifierJobEntity> {

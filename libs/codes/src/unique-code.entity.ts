@@ -39,6 +39,14 @@ export class UniqueCodeEntity {
   @Column('text', { nullable: true })
   epc_join_key!: string | null;
 
+  /** EPC pure-identity URI (EPC-mode jobs), e.g. urn:epc:id:sgtin:0614141.812345.6789 */
+  @Column('text', { nullable: true })
+  epc_uri!: string | null;
+
+  /** SGTIN-96 encoding as 24 upper-case hex digits (EPC-mode jobs). */
+  @Column('text', { nullable: true })
+  epc_hex!: string | null;
+
   @Column('text', { nullable: true })
   custom_id!: string | null;
 

@@ -43,6 +43,7 @@ export class UniqueCodeWriter implements CollectionWriter {
       domain: null,
       sscc_company_prefix: null,
       sscc_extension_digit: null,
+      epc_mode: false,
     });
     if (!plan) throw new InvalidPayloadError(`Product "${dto.product}" does not exist.`, { field: 'product' });
     const { code } = dto;

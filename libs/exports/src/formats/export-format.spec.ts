@@ -76,7 +76,9 @@ describe('streaming 1,000,000 rows', () => {
   const throughput: string[] = [];
 
   afterAll(() => {
-    console.info(`Export serializer throughput (rows/s, incl. row generation):\n${throughput.join('\n')}`);
+    console.info(
+      `Export serializer throughput (rows/s, incl. row generation):\n${throughput.join('\n')}`,
+    );
   });
 
   /** Newlines in each document besides one per row: see the serializers' prologue and epilogue. */

@@ -82,10 +82,7 @@ export function inBatches(rows: ExportRow[], size: number): ExportRow[][] {
 }
 
 /** Runs batches through a serializer and returns the whole document, decoded as UTF-8. */
-export function serialize(
-  serializer: Transform,
-  batches: ExportRow[][],
-): Promise<string> {
+export function serialize(serializer: Transform, batches: ExportRow[][]): Promise<string> {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

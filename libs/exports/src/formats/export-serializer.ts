@@ -21,7 +21,11 @@ export abstract class ExportSerializer extends Transform {
   protected abstract serializeRows(rows: readonly ExportRow[]): string;
   protected abstract epilogue(): string;
 
-  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(
+    chunk: unknown,
+    _encoding: BufferEncoding,
+    callback: TransformCallback,
+  ): void {
     if (!Array.isArray(chunk)) {
       callback(new TypeError('An export serializer takes batches of rows (ExportRow[])'));
       return;

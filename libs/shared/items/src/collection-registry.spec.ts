@@ -31,7 +31,9 @@ describe('CollectionRegistry', () => {
     try {
       registry.get('directus_users');
     } catch (error) {
-      expect((error as InvalidPayloadError).message).toBe('Collection "directus_users" does not exist.');
+      expect((error as InvalidPayloadError).message).toBe(
+        'Collection "directus_users" does not exist.',
+      );
       expect((error as InvalidPayloadError).extensions).toEqual({ collection: 'directus_users' });
     }
   });
@@ -65,7 +67,10 @@ describe('CollectionRegistry', () => {
     const other: CollectionDefinition = { ...job, name: 'other', fields: { id: { type: 'uuid' } } };
     const broken = withJob((d) => {
       d.fields.parent = { type: 'uuid', relation: { kind: 'm2o', collection: 'other' } };
-      d.fields.children = { type: 'uuid', relation: { kind: 'o2m', collection: 'job', field: 'parent' } };
+      d.fields.children = {
+        type: 'uuid',
+        relation: { kind: 'o2m', collection: 'job', field: 'parent' },
+      };
     });
     expect(() => new CollectionRegistry([...broken, other])).toThrow(
       /"job.parent" must be a many-to-one field pointing back at "job"/,

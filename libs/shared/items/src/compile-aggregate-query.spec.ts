@@ -46,7 +46,9 @@ describe('compileAggregateQuery', () => {
   });
 
   it('groups, puts group fields beside the aggregates, orders and pages the groups', () => {
-    const { sql, params } = compile('aggregate[count]=*&groupBy=status,type&sort=-type&limit=5&page=2');
+    const { sql, params } = compile(
+      'aggregate[count]=*&groupBy=status,type&sort=-type&limit=5&page=2',
+    );
     expect(sql).toBe(
       `SELECT json_build_object('status', t0."status", 'type', t0."type", 'count', count(*)) AS item ` +
         `FROM "unique_code" AS t0 WHERE t0."account" = $1::uuid GROUP BY t0."status", t0."type" ` +
@@ -70,6 +72,8 @@ describe('compileAggregateQuery', () => {
     rejects('groupBy=attributes', /"attributes" is a JSON field/, 'product');
     rejects('aggregate[countDistinct]=attributes', /"attributes" is a JSON field/, 'product');
     rejects('aggregate[max]=finished_product', /is boolean and has no max/, 'product');
-    expect(compile('aggregate[count]=attributes', 'product').sql).toContain('count(t0."attributes")');
+    expect(compile('aggregate[count]=attributes', 'product').sql).toContain(
+      'count(t0."attributes")',
+    );
   });
 });

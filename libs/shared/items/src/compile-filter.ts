@@ -120,7 +120,7 @@ function compileCondition(
         return `${column} <> ALL(${context.param(items, `${castOf(field.type)}[]`)})`;
       default: {
         const [from, to] = items.map((item) => context.param(item, castOf(field.type)));
-        return `${column} ${operator === '_nbetween' ? 'NOT ' : ''}BETWEEN ${from} AND ${to}`;
+        return `(${column} ${operator === '_nbetween' ? 'NOT ' : ''}BETWEEN ${from} AND ${to})`;
       }
     }
   }

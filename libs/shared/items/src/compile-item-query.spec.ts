@@ -12,7 +12,10 @@ const tenant: QueryScope = { accountId: ACCOUNT, userId: null };
 const admin: QueryScope = { accountId: null, userId: null };
 
 function itemQuery(text: string) {
-  return parseItemQuery(parse(text, { allowPrototypes: true }), { defaultLimit: 100, maxLimit: 1000 });
+  return parseItemQuery(parse(text, { allowPrototypes: true }), {
+    defaultLimit: 100,
+    maxLimit: 1000,
+  });
 }
 
 function compile(collection: string, text: string, scope: QueryScope = tenant) {
@@ -52,7 +55,10 @@ describe('compileItemQuery', () => {
   });
 
   it('nests many-to-one relations as tenant-scoped correlated subqueries', () => {
-    const { sql, params } = compile('unique_code', 'fields=code,product.gtin,product.parent_product.id');
+    const { sql, params } = compile(
+      'unique_code',
+      'fields=code,product.gtin,product.parent_product.id',
+    );
     expect(sql).toContain(
       `'product', (SELECT json_build_object('gtin', t1."gtin", 'parent_product', ` +
         `(SELECT json_build_object('id', t2."id") FROM "product" AS t2 WHERE t2."id" = t1."parent_product" ` +
@@ -79,7 +85,9 @@ describe('compileItemQuery', () => {
       'fields=codes.code&deep[codes][_limit]=5&deep[codes][_offset]=2&deep[codes][_sort]=-code' +
         '&deep[codes][_filter][status][_eq]=reserved',
     );
-    expect(sql).toContain(`AND t1."status" = $2::text ORDER BY t1."code" DESC, t1."id" ASC LIMIT $3::bigint OFFSET $4::bigint`);
+    expect(sql).toContain(
+      `AND t1."status" = $2::text ORDER BY t1."code" DESC, t1."id" ASC LIMIT $3::bigint OFFSET $4::bigint`,
+    );
     expect(params.slice(0, 4)).toEqual([ACCOUNT, 'reserved', 5, 2]);
   });
 
@@ -103,7 +111,9 @@ describe('compileItemQuery', () => {
     expect(compile('unique_code', 'sort=-status,code').sql).toContain(
       'ORDER BY t0."status" DESC, t0."code" ASC, t0."id" ASC LIMIT',
     );
-    expect(compile('unique_code', 'sort=-id,code').sql).toContain('ORDER BY t0."id" DESC, t0."code" ASC LIMIT');
+    expect(compile('unique_code', 'sort=-id,code').sql).toContain(
+      'ORDER BY t0."id" DESC, t0."code" ASC LIMIT',
+    );
   });
 
   it('searches the search fields with an escaped, bound pattern', () => {
@@ -118,14 +128,19 @@ describe('compileItemQuery', () => {
     expect(sql).toContain('WHERE (t0."id" = $1::uuid AND t0."status" = $2::text)');
     expect(params).toEqual([ACCOUNT, 'new', 1, 0]);
     const bad = itemByIdQuery(itemQuery(''), 'id', 'nope');
-    expect(() => compileItemQuery(registry, 'identifier_job', bad, admin)).toThrow(/"id" must be a UUID/);
+    expect(() => compileItemQuery(registry, 'identifier_job', bad, admin)).toThrow(
+      /"id" must be a UUID/,
+    );
   });
 
   describe('never lets user text into SQL', () => {
     const evil = "'; DROP TABLE product; --";
 
     it('binds malicious values as parameters', () => {
-      const { sql, params } = compile('unique_code', `filter[code][_eq]=${encodeURIComponent(evil)}&search=${encodeURIComponent(evil)}`);
+      const { sql, params } = compile(
+        'unique_code',
+        `filter[code][_eq]=${encodeURIComponent(evil)}&search=${encodeURIComponent(evil)}`,
+      );
       expect(sql).not.toContain('DROP');
       expect(params).toContain(evil);
     });
@@ -135,29 +150,70 @@ describe('compileItemQuery', () => {
       ['unique_code', 'sort=-"x"', /"sort": "-\\"x\\"" is not a field name/],
       ['unique_code', "filter[x'||'][_eq]=1", /is not a field name/],
       ['unique_code', 'filter[code][_like]=x', /unknown operator "_like"/],
-      ['unique_code', 'fields=nope', /"fields": field "nope" does not exist in collection "unique_code"/],
+      [
+        'unique_code',
+        'fields=nope',
+        /"fields": field "nope" does not exist in collection "unique_code"/,
+      ],
       ['unique_code', 'fields=constructor', /field "constructor" does not exist/],
       ['unique_code', 'fields=product.nope', /field "nope" does not exist in collection "product"/],
       ['unique_code', 'fields=status.code', /"status" is not a relational field/],
       ['unique_code', 'sort=nope', /"sort": field "nope" does not exist/],
       ['code_reservation', 'sort=codes', /"codes" is a one-to-many field and cannot be sorted/],
       ['product', 'sort=attributes', /"attributes" is a JSON field/],
-      ['unique_code', 'filter[__proto__][_eq]=1', /field "__proto__" does not exist/],
-      ['unique_code', 'filter[nope][_eq]=1', /"filter\[nope\]\[_eq\]": field "nope" does not exist/],
-      ['unique_code', 'filter[status][code][_eq]=1', /"filter\[status\]": "status" is not a relational field/],
-      ['code_reservation', 'filter[codes][_eq]=1', /"codes" is a one-to-many field; filter on its related fields/],
-      ['unique_code', 'filter[product][_some][gtin][_eq]=1', /_some \/ _none only apply to one-to-many/],
-      ['unique_code', 'deep[product][_limit]=1', /"deep\[product\]": _limit.*only apply to one-to-many/],
-      ['unique_code', 'deep[status][_limit]=1', /"deep\[status\]": "status" is not a relational field/],
+      ['unique_code', 'filter={"__proto__":{"_eq":1}}', /field "__proto__" does not exist/],
+      [
+        'unique_code',
+        'filter[nope][_eq]=1',
+        /"filter\[nope\]\[_eq\]": field "nope" does not exist/,
+      ],
+      [
+        'unique_code',
+        'filter[status][code][_eq]=1',
+        /"filter\[status\]": "status" is not a relational field/,
+      ],
+      [
+        'code_reservation',
+        'filter[codes][_eq]=1',
+        /"codes" is a one-to-many field; filter on its related fields/,
+      ],
+      [
+        'unique_code',
+        'filter[product][_some][gtin][_eq]=1',
+        /_some \/ _none only apply to one-to-many/,
+      ],
+      [
+        'unique_code',
+        'deep[product][_limit]=1',
+        /"deep\[product\]": _limit.*only apply to one-to-many/,
+      ],
+      [
+        'unique_code',
+        'deep[status][_limit]=1',
+        /"deep\[status\]": "status" is not a relational field/,
+      ],
       ['code_reservation', 'deep[nope][_limit]=1', /field "nope" does not exist/],
-      ['code_reservation', 'deep[codes][_sort]=nope', /"deep\[codes\]\[_sort\]": field "nope" does not exist in collection "unique_code"/],
-      ['code_reservation', 'fields=codes.code&deep[codes][_filter][nope][_eq]=1', /"deep\[codes\]\[_filter\]\[nope\]\[_eq\]": field "nope"/],
+      [
+        'code_reservation',
+        'deep[codes][_sort]=nope',
+        /"deep\[codes\]\[_sort\]": field "nope" does not exist in collection "unique_code"/,
+      ],
+      [
+        'code_reservation',
+        'fields=codes.code&deep[codes][_filter][nope][_eq]=1',
+        /"deep\[codes\]\[_filter\]\[nope\]\[_eq\]": field "nope"/,
+      ],
     ])('%s ?%s is refused', (collection, text, message) => rejects(collection, text, message));
 
     it('generates every alias and refuses unknown collections', () => {
-      const { sql } = compile('code_reservation', 'fields=codes.product.gtin&filter[codes][product][gtin][_eq]=x');
+      const { sql } = compile(
+        'code_reservation',
+        'fields=codes.product.gtin&filter[codes][product][gtin][_eq]=x',
+      );
       expect(sql.match(/ AS (\w+)/g)!.every((a) => /^ AS (t\d+|item|v|n)$/.test(a))).toBe(true);
-      expect(() => compile('account; drop', '')).toThrow('Collection "account; drop" does not exist.');
+      expect(() => compile('account; drop', '')).toThrow(
+        'Collection "account; drop" does not exist.',
+      );
     });
   });
 });

@@ -132,12 +132,12 @@ describe('parseItemQuery', () => {
 
   describe('aggregate', () => {
     it('reads functions and their fields, from qs or JSON', () => {
-      expect(query('aggregate[count]=*&aggregate[sum]=quantity,quantity_created').aggregate).toEqual(
-        { count: ['*'], sum: ['quantity', 'quantity_created'] },
-      );
-      expect(query('aggregate={"countDistinct":["status"],"max":"date_created"}').aggregate).toEqual(
-        { countDistinct: ['status'], max: ['date_created'] },
-      );
+      expect(
+        query('aggregate[count]=*&aggregate[sum]=quantity,quantity_created').aggregate,
+      ).toEqual({ count: ['*'], sum: ['quantity', 'quantity_created'] });
+      expect(
+        query('aggregate={"countDistinct":["status"],"max":"date_created"}').aggregate,
+      ).toEqual({ countDistinct: ['status'], max: ['date_created'] });
     });
 
     it.each([

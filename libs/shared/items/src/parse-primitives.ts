@@ -102,7 +102,12 @@ export function unfoldDepthOverflow(value: unknown): unknown {
 
 /** Sets an own property even for names such as `__proto__`, which are then refused as unknown fields. */
 function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function single(value: unknown, param: string): string | number {

@@ -61,7 +61,10 @@ export const TEST_COLLECTIONS: CollectionDefinition[] = [
       quantity: { type: 'integer' },
       product: { type: 'string', relation: { kind: 'm2o', collection: 'product' } },
       account: tenant,
-      codes: { type: 'uuid', relation: { kind: 'o2m', collection: 'unique_code', field: 'reservation' } },
+      codes: {
+        type: 'uuid',
+        relation: { kind: 'o2m', collection: 'unique_code', field: 'reservation' },
+      },
     },
   },
   {

@@ -9,13 +9,12 @@ import { QueueName } from './queue-names';
 
 /**
  * Starts a worker app: a Nest application context (no HTTP API), graceful shutdown on
- * SIGTERM/SIGINT, and when HEALTH_PORT is set a `/health` endpoint for Kubernetes probes that
+ * SIGTERM/SIGINT (workers stop taking jobs and finish the running ones), and when HEALTH_PORT is set a `/health` endpoint for Kubernetes probes that
  * answers 200 only while PostgreSQL and Redis both answer.
  */
 export async function bootstrapWorker(module: Type<unknown>, name: string): Promise<INestApplicationContext> {
   const logger = new Logger(name);
   const app = await NestFactory.createApplicationContext(module, { bufferLogs: false });
-  app.enableShutdownHooks();
   const config = app.get(AppConfig);
   let server: Server | undefined;
   if (config.HEALTH_PORT > 0) {

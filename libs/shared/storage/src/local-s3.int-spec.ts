@@ -49,9 +49,9 @@ describe('startLocalS3', () => {
     const first = await startLocalS3({ port: 0, directory: join(directory, 'busy') });
     try {
       const port = Number(new URL(first.endpoint).port);
-      await expect(
-        startLocalS3({ port, directory: join(directory, 'busy-2') }),
-      ).rejects.toThrow(/s3rver exited before listening.*EADDRINUSE/s);
+      await expect(startLocalS3({ port, directory: join(directory, 'busy-2') })).rejects.toThrow(
+        /s3rver exited before listening.*EADDRINUSE/s,
+      );
     } finally {
       await first.stop();
     }

@@ -92,7 +92,9 @@ function waitForListening(child: ChildProcess): Promise<number> {
       stderr += chunk.toString();
     };
     const onExit = (code: number | null, signal: string | null): void => {
-      finish(new Error(`s3rver exited before listening (code ${code}, signal ${signal}): ${stderr}`));
+      finish(
+        new Error(`s3rver exited before listening (code ${code}, signal ${signal}): ${stderr}`),
+      );
     };
     const onError = (error: Error): void => finish(error);
     function finish(error?: Error, port?: number): void {

@@ -91,8 +91,9 @@ describe('ObjectStorage (against s3rver)', () => {
     const first = storageFor(bucket);
     const second = storageFor(bucket);
 
-    await expect(first.upload('before', Readable.from([Buffer.from('x')]), 'text/plain')).rejects
-      .toThrow();
+    await expect(
+      first.upload('before', Readable.from([Buffer.from('x')]), 'text/plain'),
+    ).rejects.toThrow();
     await Promise.all([first.ensureBucket(), second.ensureBucket()]);
     await first.ensureBucket();
 
@@ -106,7 +107,11 @@ describe('ObjectStorage (against s3rver)', () => {
     const total = 20 * MiB + 12_345;
     const source = randomSource(total);
 
-    const result = await storage.upload('big/export.bin', source.stream, 'application/octet-stream');
+    const result = await storage.upload(
+      'big/export.bin',
+      source.stream,
+      'application/octet-stream',
+    );
     const expectedSha256 = source.sha256();
 
     expect(result).toEqual({ size: total, checksum: expectedSha256 });
@@ -154,9 +159,9 @@ describe('ObjectStorage (against s3rver)', () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const source = randomSource(20 * MiB, 12 * MiB);
 
-    await expect(
-      storage.upload('broken/export.csv', source.stream, 'text/csv'),
-    ).rejects.toThrow('source broke midway');
+    await expect(storage.upload('broken/export.csv', source.stream, 'text/csv')).rejects.toThrow(
+      'source broke midway',
+    );
 
     expect(sentCommands(send, UploadPartCommand).length).toBeGreaterThanOrEqual(1);
     expect(sentCommands(send, AbortMultipartUploadCommand)).toHaveLength(1);

@@ -60,8 +60,9 @@ export class ObjectStorage {
         accessKeyId: options.accessKeyId,
         secretAccessKey: options.secretAccessKey,
       },
-      // Without these, SDK v3 sends streamed bodies with aws-chunked framing plus a CRC32
-      // trailer, which S3-compatible servers such as s3rver store verbatim.
+      // Checksums only where an operation requires them. By default SDK v3 adds CRC32 flexible
+      // checksums, sent for streamed bodies as aws-chunked framing, which S3-compatible servers
+      // such as s3rver do not understand and store verbatim.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });

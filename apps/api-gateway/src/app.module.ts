@@ -1,0 +1,53 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AccountsModule } from '@sid/accounts';
+import { CatalogModule, DomainWriter, OrganisationWriter, ProductWriter } from '@sid/catalog';
+import { CodesModule, IdentifierJobWriter, UniqueCodeWriter } from '@sid/codes';
+import { ExportsModule } from '@sid/exports';
+import { CodeReservationWriter, ReservationsModule } from '@sid/reservations';
+import { ConfigModule } from '@sid/shared/config';
+import { DatabaseModule } from '@sid/shared/database';
+import { COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { QueueModule } from '@sid/shared/queue';
+import { StorageModule } from '@sid/shared/storage';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { PublicErrorFilter } from './errors/public-error.filter';
+import { FilesController } from './files/files.controller';
+import { ItemsReadService } from './items/items-read.service';
+import { ItemsController } from './items/items.controller';
+import { ServerController } from './server/server.controller';
+import { RedisHealthIndicator } from './server/redis.health';
+
+const WRITERS = [
+  ProductWriter,
+  OrganisationWriter,
+  DomainWriter,
+  IdentifierJobWriter,
+  UniqueCodeWriter,
+  CodeReservationWriter,
+];
+
+@Module({
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    QueueModule.forRoot(),
+    StorageModule,
+    TerminusModule,
+    AccountsModule,
+    CatalogModule,
+    CodesModule,
+    ReservationsModule,
+    ExportsModule,
+  ],
+  controllers: [ServerController, ItemsController, FilesController],
+  providers: [
+    ItemsReadService,
+    RedisHealthIndicator,
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
+    { provide: APP_FILTER, useClass: PublicErrorFilter },
+    { provide: COLLECTION_WRITERS, inject: WRITERS, useFactory: (...writers: CollectionWriter[]) => writers },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,39 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Request } from 'express';
+import { AuthService } from '@sid/accounts';
+import { InvalidCredentialsError } from '@sid/shared/errors';
+import { IS_PUBLIC } from './public.decorator';
+
+/**
+ * Every route needs `Authorization: Bearer <static token>` (or Directus' `?access_token=`),
+ * except those marked `@Public()`.
+ */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<Request & { actor?: unknown }>();
+    const token = bearerToken(request);
+    if (!token) throw new InvalidCredentialsError('Missing "Authorization: Bearer <token>" header.');
+    request.actor = await this.auth.authenticate(token);
+    return true;
+  }
+}
+
+function bearerToken(request: Request): string | null {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match ? match[1] : null;
+  }
+  const query = request.query?.access_token;
+  return typeof query === 'string' && query.length > 0 ? query : null;
+}

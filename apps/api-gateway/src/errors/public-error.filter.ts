@@ -1,0 +1,66 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { Response } from 'express';
+import { PublicError } from '@sid/shared/errors';
+
+/** Directus' codes for the HTTP errors Nest itself raises. */
+const HTTP_CODES: Record<number, string> = {
+  400: 'INVALID_PAYLOAD',
+  401: 'INVALID_CREDENTIALS',
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'REQUEST_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'REQUESTS_EXCEEDED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/**
+ * Every error leaves the gateway in the Directus envelope:
+ * `{ "errors": [{ "message": "...", "extensions": { "code": "..." } }] }`.
+ * Unknown errors are logged in full and shown without details.
+ */
+@Catch()
+export class PublicErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
+    const { status, message, extensions } = this.describe(error, request);
+    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (response.headersSent) return;
+    response.status(status).json({ errors: [{ message, extensions }] });
+  }
+
+  private describe(
+    error: unknown,
+    request: { method: string; url: string },
+  ): { status: number; message: string; extensions: Record<string, unknown> } {
+    if (error instanceof PublicError) {
+      return { status: error.status, message: error.message, extensions: { ...error.extensions, code: error.code } };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const message =
+        status === HttpStatus.NOT_FOUND
+          ? `Route ${request.url.split('?')[0]} doesn't exist.`
+          : status === HttpStatus.BAD_REQUEST && /JSON/.test(error.message)
+            ? 'The request body is not valid JSON.'
+            : error.message;
+      return { status, message, extensions: { code: HTTP_CODES[status] ?? 'INTERNAL_SERVER_ERROR' } };
+    }
+    const bodyError = error as { type?: string; status?: number };
+    if (bodyError?.type === 'entity.parse.failed') {
+      return { status: 400, message: 'The request body is not valid JSON.', extensions: { code: 'INVALID_PAYLOAD' } };
+    }
+    if (bodyError?.type === 'entity.too.large') {
+      return { status: 413, message: 'The request body is too large.', extensions: { code: 'REQUEST_TOO_LARGE' } };
+    }
+    return {
+      status: 500,
+      message: 'An unexpected error occurred.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  }
+}

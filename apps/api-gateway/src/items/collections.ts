@@ -1,0 +1,29 @@
+import { ACCOUNT_COLLECTION, USERS_COLLECTION } from '@sid/accounts';
+import { DOMAIN_COLLECTION, ORGANISATION_COLLECTION, PRODUCT_COLLECTION } from '@sid/catalog';
+import { IDENTIFIER_JOB_COLLECTION, UNIQUE_CODE_COLLECTION } from '@sid/codes';
+import { FILE_COLLECTION } from '@sid/exports';
+import { CODE_RESERVATION_COLLECTION } from '@sid/reservations';
+import { CollectionRegistry } from '@sid/shared/items';
+
+/** Every collection the API knows, for reads, relations and GraphQL. */
+export const COLLECTIONS = new CollectionRegistry([
+  ACCOUNT_COLLECTION,
+  USERS_COLLECTION,
+  ORGANISATION_COLLECTION,
+  DOMAIN_COLLECTION,
+  PRODUCT_COLLECTION,
+  IDENTIFIER_JOB_COLLECTION,
+  UNIQUE_CODE_COLLECTION,
+  CODE_RESERVATION_COLLECTION,
+  FILE_COLLECTION,
+]);
+
+/** Collections reachable at `/items/<collection>`; `users`, `account` and `file` are read through relations and `/files`. */
+export const ITEM_COLLECTIONS = [
+  'product',
+  'organisation',
+  'domain',
+  'identifier_job',
+  'unique_code',
+  'code_reservation',
+] as const;

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@sid/shared/config';
+import { ForbiddenError } from '@sid/shared/errors';
+import {
+  Actor,
+  compileAggregateQuery,
+  compileCountQuery,
+  compileItemQuery,
+  CompiledQuery,
+  itemByIdQuery,
+  ItemQuery,
+  parseItemQuery,
+  QueryScope,
+} from '@sid/shared/items';
+import { COLLECTIONS } from './collections';
+
+export interface ItemList {
+  data: unknown[];
+  meta?: { total_count?: number; filter_count?: number };
+}
+
+/** Directus reads: each query string becomes one parameterised statement (plus one per meta count). */
+@Injectable()
+export class ItemsReadService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  parse(raw: Record<string, unknown>): ItemQuery {
+    return parseItemQuery(raw, {
+      defaultLimit: this.config.QUERY_LIMIT_DEFAULT,
+      maxLimit: this.config.QUERY_LIMIT_MAX,
+    });
+  }
+
+  async readMany(actor: Actor, collection: string, raw: Record<string, unknown>): Promise<ItemList> {
+    const query = this.parse(raw);
+    const scope = scopeOf(actor);
+    const data =
+      query.aggregate || query.groupBy.length > 0
+        ? await this.items(compileAggregateQuery(COLLECTIONS, collection, query, scope))
+        : await this.items(compileItemQuery(COLLECTIONS, collection, query, scope));
+    if (query.meta.length === 0) return { data };
+    const meta: ItemList['meta'] = {};
+    for (const kind of query.meta) {
+      const compiled = compileCountQuery(COLLECTIONS, collection, query, scope, kind === 'total_count' ? 'total' : 'filter');
+      const [{ count }] = await this.db.query(compiled.sql, compiled.params);
+      meta[kind] = count;
+    }
+    return { data, meta };
+  }
+
+  /** One item by primary key; 403 when it does not exist for the caller (as Directus does). */
+  async readOne(actor: Actor, collection: string, id: string, raw: Record<string, unknown>): Promise<unknown> {
+    const definition = COLLECTIONS.get(collection);
+    const query = itemByIdQuery(this.parse(raw), definition.primaryKey, id);
+    const [item] = await this.items(compileItemQuery(COLLECTIONS, collection, query, scopeOf(actor)));
+    if (item === undefined) throw new ForbiddenError();
+    return item;
+  }
+
+  private async items({ sql, params }: CompiledQuery): Promise<unknown[]> {
+    const rows: { item: unknown }[] = await this.db.query(sql, params);
+    return rows.map((row) => row.item);
+  }
+}
+
+export function scopeOf(actor: Actor): QueryScope {
+  return { accountId: actor.admin ? null : actor.accountId, userId: actor.userId };
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { InvalidPayloadError } from '@sid/shared/errors';
+import { Actor, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { ITEM_COLLECTIONS } from './collections';
+import { ItemsReadService } from './items-read.service';
+
+type RawQuery = Record<string, unknown>;
+
+/**
+ * Directus' `/items/<collection>` routes. Ids may contain slashes (`/01/09312345551927`): send
+ * them URL-encoded (`%2F01%2F09312345551927`); an unencoded id is accepted too.
+ * Writes answer with the written item, read back with the request's `fields`.
+ */
+@Controller('items')
+export class ItemsController {
+  private readonly writers: Map<string, CollectionWriter>;
+
+  constructor(
+    private readonly reads: ItemsReadService,
+    @Inject(COLLECTION_WRITERS) writers: CollectionWriter[],
+  ) {
+    this.writers = new Map(writers.map((writer) => [writer.collection, writer]));
+  }
+
+  @Get(':collection')
+  list(@CurrentActor() actor: Actor, @Param('collection') collection: string, @Query() query: RawQuery) {
+    return this.reads.readMany(actor, this.known(collection), query);
+  }
+
+  @Get(':collection/*id')
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('collection') collection: string,
+    @Param('id') id: string | string[],
+    @Query() query: RawQuery,
+  ) {
+    return { data: await this.reads.readOne(actor, this.known(collection), joinId(id), query) };
+  }
+
+  @Post(':collection')
+  async create(
+    @CurrentActor() actor: Actor,
+    @Param('collection') collection: string,
+    @Body() body: unknown,
+    @Query() query: RawQuery,
+  ) {
+    const writer = this.writer(collection);
+    if (Array.isArray(body)) {
+      // Directus accepts an array here; creating several items atomically is not built yet, and
+      // half a batch must never be written, so it is refused plainly.
+      throw new InvalidPayloadError('Send one item per request: creating several items at once is not supported yet.');
+    }
+    const id = await writer.create(actor, asObject(body));
+    return { data: await this.reads.readOne(actor, collection, id, query) };
+  }
+
+  @Patch(':collection/*id')
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('collection') collection: string,
+    @Param('id') rawId: string | string[],
+    @Body() body: unknown,
+    @Query() query: RawQuery,
+  ) {
+    const id = joinId(rawId);
+    await this.writer(collection).update(actor, id, asObject(body));
+    return { data: await this.reads.readOne(actor, collection, id, query) };
+  }
+
+  @Delete(':collection/*id')
+  @HttpCode(204)
+  async remove(@CurrentActor() actor: Actor, @Param('collection') collection: string, @Param('id') id: string | string[]) {
+    await this.writer(collection).delete(actor, joinId(id));
+  }
+
+  private known(collection: string): string {
+    if (!(ITEM_COLLECTIONS as readonly string[]).includes(collection)) {
+      throw new InvalidPayloadError(`Collection "${collection}" does not exist.`, { collection });
+    }
+    return collection;
+  }
+
+  private writer(collection: string): CollectionWriter {
+    const writer = this.writers.get(this.known(collection));
+    if (!writer) throw new InvalidPayloadError(`Collection "${collection}" is read-only.`, { collection });
+    return writer;
+  }
+}
+
+function joinId(id: string | string[]): string {
+  const joined = Array.isArray(id) ? id.join('/') : id;
+  // `/items/product//01/0931...` (unencoded, leading slash) arrives without its first slash.
+  return /^(01|417)\//.test(joined) ? `/${joined}` : joined;
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidPayloadError('The request body must be a JSON object.');
+  }
+  return body as Record<string, unknown>;
+}

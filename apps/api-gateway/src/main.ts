@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { BootstrapService } from '@sid/accounts';
+import { AppConfig } from '@sid/shared/config';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  // Directus query strings nest: filter[status][_eq]=new, fields[]=id.
+  app.set('query parser', 'extended');
+  app.useBodyParser('json', { limit: '5mb' });
+  app.enableShutdownHooks();
+  const config = app.get(AppConfig);
+  if (config.ADMIN_EMAIL && config.ADMIN_TOKEN) {
+    await app.get(BootstrapService).ensureAdmin({
+      email: config.ADMIN_EMAIL,
+      token: config.ADMIN_TOKEN,
+      linkDomain: config.LINK_DOMAIN,
+    });
+  }
+  await app.listen(config.PORT);
+  new Logger('api-gateway').log(`listening on http://localhost:${config.PORT}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ExportsModule } from '@sid/exports';
+import { ConfigModule } from '@sid/shared/config';
+import { DatabaseModule } from '@sid/shared/database';
+import { QueueModule } from '@sid/shared/queue';
+import { StorageModule } from '@sid/shared/storage';
+import { ExportProcessor } from './export.processor';
+import { ExportSweep } from './export.sweep';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule, QueueModule.forRoot(), StorageModule, ExportsModule],
+  providers: [ExportProcessor, ExportSweep],
+})
+export class ExportWorkerModule {}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
+import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
+import { inPgTransaction, translateWriteError } from '@sid/shared/database';
+import { JobName, JobQueue } from '@sid/shared/queue';
+import { CreateCodeReservationDto, UpdateCodeReservationDto } from './code-reservation.dto';
+import { CodeReservationEntity } from './code-reservation.entity';
+import { LOCK_RESERVATION, RELEASE_RESERVED, SET_FINAL_STATUS } from './reservation.sql';
+
+/**
+ * `POST /items/code_reservation` records the reservation as `new` and enqueues its claim.
+ * Cancelling (PATCH status `cancelled`, or DELETE) gives back the codes not yet assigned or
+ * encoded; a reservation that still holds used codes stays, `cancelled`, so they keep their owner.
+ */
+@Injectable()
+export class CodeReservationWriter implements CollectionWriter {
+  readonly collection = 'code_reservation';
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
+    const dto = validatePayload(CreateCodeReservationDto, input);
+    const account = dto.account && actor.admin ? dto.account : actor.accountId;
+    if ((dto.code_type === 'sgtin' || dto.code_type === 'grai') && !dto.product) {
+      throw new InvalidPayloadError(`A reservation of ${dto.code_type} codes needs a product.`, { field: 'product' });
+    }
+    if (dto.product) await this.assertExists(account, 'product', dto.product, 'product');
+    if (dto.reserved_for) await this.assertExists(account, 'organisation', dto.reserved_for, 'reserved_for');
+    const id = randomUUID();
+    try {
+      await this.db.getRepository(CodeReservationEntity).insert({
+        id,
+        account,
+        quantity: dto.quantity,
+        code_type: dto.code_type,
+        product: dto.product ?? null,
+        reserved_for: dto.reserved_for ?? null,
+        export_type: dto.export_type,
+        url_suffix: dto.url_suffix ?? null,
+        reference_id: dto.reference_id ?? null,
+        purchase_order: dto.purchase_order ?? null,
+        status: 'new',
+        quantity_reserved: 0,
+        user_created: actor.userId,
+      });
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    await this.queue.add(JobName.ClaimCodes, { reservationId: id });
+    return id;
+  }
+
+  async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
+    const { status, ...fields } = validatePayload(UpdateCodeReservationDto, input);
+    await this.owned(actor, id);
+    if (Object.keys(fields).length > 0) {
+      await this.db.getRepository(CodeReservationEntity).update({ id }, { ...fields, user_updated: actor.userId });
+    }
+    if (status === 'cancelled') await this.cancel(actor, id);
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    await this.owned(actor, id);
+    await this.cancel(actor, id);
+    await this.db.query(
+      `DELETE FROM code_reservation r WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM unique_code WHERE reservation = r.id)`,
+      [id],
+    );
+  }
+
+  /** Releases the unused codes and marks the reservation cancelled, under its row lock. */
+  private async cancel(actor: Actor, id: string): Promise<void> {
+    await inPgTransaction(this.db, async (client) => {
+      await client.query(LOCK_RESERVATION, [id]);
+      await client.query(RELEASE_RESERVED, [id]);
+      await client.query(SET_FINAL_STATUS, [id, 'cancelled', null, actor.userId]);
+    });
+  }
+
+  private async assertExists(account: string, table: 'product' | 'organisation', key: string, field: string) {
+    const rows = await this.db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND account = $2`, [key, account]);
+    if (rows.length === 0) {
+      throw new InvalidPayloadError(`${table === 'product' ? 'Product' : 'Organisation'} "${key}" does not exist.`, {
+        field,
+      });
+    }
+  }
+
+  private async owned(actor: Actor, id: string): Promise<CodeReservationEntity> {
+    const reservation = await this.db
+      .getRepository(CodeReservationEntity)
+      .findOneBy(actor.admin ? { id } : { id, account: actor.accountId });
+    if (!reservation) throw new ForbiddenError();
+    return reservation;
+  }
+}

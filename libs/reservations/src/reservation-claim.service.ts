@@ -1,0 +1,158 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@sid/shared/config';
+import { inPgTransaction } from '@sid/shared/database';
+import { JobName, JobQueue } from '@sid/shared/queue';
+import {
+  ADD_RESERVED,
+  CLAIM_CODES_OF_PRODUCT,
+  CLAIM_CODES_WITHOUT_PRODUCT,
+  LATEST_AUTO_JOB,
+  LATEST_JOB_SETTINGS,
+  LOCK_RESERVATION,
+  RELEASE_RESERVED,
+  SET_FINAL_STATUS,
+} from './reservation.sql';
+
+interface LockedReservation {
+  id: string;
+  account: string;
+  status: string;
+  quantity: number;
+  quantity_reserved: number;
+  product: string | null;
+  code_type: string;
+  export_file: string | null;
+}
+
+export type ClaimOutcome = 'reserved' | 'waiting' | 'failed' | 'skipped';
+
+/**
+ * Fills a reservation from the pool, batch by batch. When the pool runs dry the reservation asks
+ * the generator for the missing codes (one identifier job at a time) and waits, `in_progress`; the
+ * generator wakes it up when the codes exist. Once full, its export is enqueued.
+ */
+@Injectable()
+export class ReservationClaimService {
+  private readonly logger = new Logger(ReservationClaimService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: JobQueue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(reservationId: string): Promise<ClaimOutcome> {
+    for (;;) {
+      const step = await inPgTransaction(this.db, (client) => this.claimBatch(client, reservationId));
+      if (step === 'more') continue;
+      // Enqueued after the commit, so that the next worker finds the rows it is told about. Should
+      // Redis fail here, the recovery sweeps find the work again from these rows.
+      if (step === 'reserved') {
+        await this.queue.add(JobName.ExportReservation, { reservationId });
+        return 'reserved';
+      }
+      if (typeof step === 'object') {
+        await this.queue.add(JobName.GenerateIdentifiers, { identifierJobId: step.generating });
+        return 'waiting';
+      }
+      return step === 'generating' ? 'waiting' : step;
+    }
+  }
+
+  /** Gives back what a reservation holds unused and marks it failed (e.g. its retries ran out). */
+  async fail(reservationId: string, message: string): Promise<void> {
+    await inPgTransaction(this.db, async (client) => {
+      await client.query(LOCK_RESERVATION, [reservationId]);
+      await client.query(RELEASE_RESERVED, [reservationId]);
+      await client.query(SET_FINAL_STATUS, [reservationId, 'error', message.slice(0, 2000), null]);
+    });
+  }
+
+  private async claimBatch(
+    client: PoolClient,
+    reservationId: string,
+  ): Promise<'more' | 'reserved' | 'generating' | { generating: string } | 'failed' | 'skipped'> {
+    const { rows } = await client.query<LockedReservation>(LOCK_RESERVATION, [reservationId]);
+    const reservation = rows[0];
+    if (!reservation || (reservation.status !== 'new' && reservation.status !== 'in_progress')) return 'skipped';
+    const need = reservation.quantity - reservation.quantity_reserved;
+    if (need <= 0) return reservation.export_file ? 'skipped' : 'reserved';
+
+    const batch = Math.min(need, this.config.RESERVATION_BATCH_SIZE);
+    const claimed = await client.query(
+      reservation.product === null ? CLAIM_CODES_WITHOUT_PRODUCT : CLAIM_CODES_OF_PRODUCT,
+      [reservation.product, reservation.code_type, reservation.account, batch, reservation.id],
+    );
+    const count = claimed.rowCount ?? 0;
+    if (count > 0) await client.query(ADD_RESERVED, [reservation.id, count]);
+    if (count === need) return 'reserved';
+    if (count === batch) return 'more';
+    return this.askForCodes(client, reservation, need - count);
+  }
+
+  /** The pool is short: make sure one identifier job is generating the missing codes. */
+  private async askForCodes(
+    client: PoolClient,
+    reservation: LockedReservation,
+    missing: number,
+  ): Promise<'generating' | { generating: string } | 'failed'> {
+    const { rows: latest } = await client.query(LATEST_AUTO_JOB, [reservation.id]);
+    const job = latest[0] as { id: string; status: string; error_message: string | null } | undefined;
+    if (job && (job.status === 'new' || job.status === 'in_progress')) return 'generating';
+    if (job && job.status === 'error') {
+      return this.failInTransaction(
+        client,
+        reservation.id,
+        `Not enough unassigned codes, and generating the missing ${missing} failed: ${job.error_message ?? 'unknown error'}`,
+      );
+    }
+    const { rows: settings } = await client.query(LATEST_JOB_SETTINGS, [
+      reservation.account,
+      reservation.code_type,
+      reservation.product,
+    ]);
+    const like = settings[0] as
+      | { length: number; character_set: string; domain: string | null; sscc_company_prefix: string | null; sscc_extension_digit: number | null; user_created: string | null }
+      | undefined;
+    if (reservation.code_type === 'sscc' && !like) {
+      return this.failInTransaction(
+        client,
+        reservation.id,
+        `Not enough unassigned SSCC codes (${missing} missing), and no earlier SSCC job says which company prefix to continue.`,
+      );
+    }
+    const id = randomUUID();
+    await client.query(
+      `INSERT INTO identifier_job (id, account, quantity, type, product, length, character_set, domain,
+         sscc_company_prefix, sscc_extension_digit, reference_id, code_reservation, user_created)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        id,
+        reservation.account,
+        missing,
+        reservation.code_type,
+        reservation.product,
+        like?.length ?? (reservation.code_type === 'sscc' ? 18 : 8),
+        like?.character_set ?? 'alphanumeric',
+        like?.domain ?? null,
+        like?.sscc_company_prefix ?? null,
+        like?.sscc_extension_digit ?? null,
+        `for reservation ${reservation.id}`,
+        reservation.id,
+        like?.user_created ?? null,
+      ],
+    );
+    this.logger.log(`reservation ${reservation.id} is ${missing} codes short: identifier_job ${id} asked`);
+    return { generating: id };
+  }
+
+  private async failInTransaction(client: PoolClient, reservationId: string, message: string): Promise<'failed'> {
+    await client.query(RELEASE_RESERVED, [reservationId]);
+    await client.query(SET_FINAL_STATUS, [reservationId, 'error', message, null]);
+    return 'failed';
+  }
+}
