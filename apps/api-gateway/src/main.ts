@@ -1,13 +1,15 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { BootstrapService } from '@sid/accounts';
-import { AppConfig } from '@sid/shared/config';
+import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
 import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger: nestLogLevels(loadConfig().LOG_LEVEL),
+  });
   // Directus query strings nest: filter[status][_eq]=new, fields[]=id.
   app.set('query parser', 'extended');
   app.useBodyParser('json', { limit: '5mb' });
@@ -21,7 +23,10 @@ async function bootstrap(): Promise<void> {
     });
   }
   await app.listen(config.PORT);
-  new Logger('api-gateway').log(`listening on http://localhost:${config.PORT}`);
+  // Printed whatever LOG_LEVEL says: scripts and tests wait for this line.
+  process.stdout.write(
+    `api-gateway listening on http://localhost:${config.PORT} (pid ${process.pid})\n`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
 
   it('refuses an admin token without an admin email, and a short token', () => {
     expect(() => loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) })).toThrow(/ADMIN_EMAIL/);
-    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.co', ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.co', ADMIN_TOKEN: 'short' })).toThrow(
+      /ADMIN_TOKEN/,
+    );
   });
 });

@@ -29,17 +29,26 @@ export class AppConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 8055;
 
   /** Port of a worker's `/health` endpoint; 0 = no health server. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   HEALTH_PORT = 0;
 
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sid';
 
-  @Transform(toInt) @IsInt() @Min(2) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
@@ -50,13 +59,18 @@ export class AppConfig {
   QUEUE_PREFIX = 'sid';
 
   /** Empty = AWS S3 itself. `npm start` sets it to the embedded local S3. */
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\//)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\//)
   S3_ENDPOINT?: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   S3_REGION = 'us-east-1';
 
-  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET is not a valid bucket name' })
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'S3_BUCKET is not a valid bucket name',
+  })
   S3_BUCKET = 'sid-exports';
 
   @IsString()
@@ -65,13 +79,18 @@ export class AppConfig {
   @IsString()
   S3_SECRET_ACCESS_KEY = 'S3RVER';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   S3_FORCE_PATH_STYLE = true;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsEmail()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail()
   ADMIN_EMAIL?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
   ADMIN_TOKEN?: string;
 
   /** Host of digital links for accounts that have not configured a domain of their own. */
@@ -80,32 +99,55 @@ export class AppConfig {
   })
   LINK_DOMAIN = 'id.example.com';
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   QUERY_LIMIT_DEFAULT = 100;
 
   /** What `limit=-1` means, and the largest page anyone may ask for. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   QUERY_LIMIT_MAX = 10_000;
 
   /** Codes written per generator transaction (one COPY). */
-  @Transform(toInt) @IsInt() @Min(100) @Max(1_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
   GENERATOR_CHUNK_SIZE = 100_000;
 
   /** Codes claimed per reservation transaction. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   RESERVATION_BATCH_SIZE = 10_000;
 
   /** Jobs a worker process runs at once. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY = 2;
 
   /** How long a worker may go silent before BullMQ hands its job to another worker. */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   QUEUE_LOCK_DURATION_MS = 30_000;
 
   /** How often PostgreSQL is swept for work that Redis lost. */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   RECOVERY_INTERVAL_MS = 60_000;
+
+  /** How often every code pool is compared with its minimum (and refilled when below). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  POOL_CHECK_INTERVAL_MS = 60_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -121,12 +163,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
     const lines = errors.map(
-      (e) => `  ${e.property}=${JSON.stringify(raw[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      (e) =>
+        `  ${e.property}=${JSON.stringify(raw[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new InvalidConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   if (config.ADMIN_TOKEN && !config.ADMIN_EMAIL) {
-    throw new InvalidConfigError('Invalid configuration:\n  ADMIN_TOKEN is set but ADMIN_EMAIL is not');
+    throw new InvalidConfigError(
+      'Invalid configuration:\n  ADMIN_TOKEN is set but ADMIN_EMAIL is not',
+    );
   }
   return config;
 }

@@ -12,11 +12,13 @@ export class JobQueue {
     @InjectQueue(QueueName.IdentifierGeneration) generation: Queue,
     @InjectQueue(QueueName.CodeReservation) reservation: Queue,
     @InjectQueue(QueueName.CodeExport) codeExport: Queue,
+    @InjectQueue(QueueName.CodePool) codePool: Queue,
   ) {
     this.queues = {
       [QueueName.IdentifierGeneration]: generation,
       [QueueName.CodeReservation]: reservation,
       [QueueName.CodeExport]: codeExport,
+      [QueueName.CodePool]: codePool,
     };
   }
 
@@ -29,7 +31,10 @@ export class JobQueue {
    * Enqueues the job unless Redis already holds it. Used by the recovery sweep: a failed job is
    * retried rather than duplicated.
    */
-  async ensure<J extends JobName>(name: J, payload: JobPayloads[J]): Promise<'added' | 'retried' | 'present'> {
+  async ensure<J extends JobName>(
+    name: J,
+    payload: JobPayloads[J],
+  ): Promise<'added' | 'retried' | 'present'> {
     const queue = this.queues[JOB_QUEUE[name]];
     const id = jobId(name, payload);
     const existing = await queue.getJob(id);

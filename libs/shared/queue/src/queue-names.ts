@@ -12,12 +12,14 @@ export enum QueueName {
   IdentifierGeneration = 'identifier-generation',
   CodeReservation = 'code-reservation',
   CodeExport = 'code-export',
+  CodePool = 'code-pool',
 }
 
 export enum JobName {
   GenerateIdentifiers = 'generate-identifiers',
   ClaimCodes = 'claim-codes',
   ExportReservation = 'export-reservation',
+  CheckPools = 'check-pools',
 }
 
 export interface GenerateIdentifiersPayload {
@@ -32,10 +34,16 @@ export interface ExportReservationPayload {
   reservationId: string;
 }
 
+/** Without `codePoolId` (the scheduled check): every pool; with it: that pool only. */
+export interface CheckPoolsPayload {
+  codePoolId?: string;
+}
+
 export interface JobPayloads {
   [JobName.GenerateIdentifiers]: GenerateIdentifiersPayload;
   [JobName.ClaimCodes]: ClaimCodesPayload;
   [JobName.ExportReservation]: ExportReservationPayload;
+  [JobName.CheckPools]: CheckPoolsPayload;
 }
 
 /** Which queue each job goes to. */
@@ -43,6 +51,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.GenerateIdentifiers]: QueueName.IdentifierGeneration,
   [JobName.ClaimCodes]: QueueName.CodeReservation,
   [JobName.ExportReservation]: QueueName.CodeExport,
+  [JobName.CheckPools]: QueueName.CodePool,
 };
 
 /**
@@ -50,7 +59,11 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
  * waiting or running. `trigger` distinguishes a deliberate re-run (e.g. a reservation woken up
  * because the codes it waited for now exist) from a duplicate.
  */
-export function jobId<J extends JobName>(name: J, payload: JobPayloads[J], trigger?: string): string {
+export function jobId<J extends JobName>(
+  name: J,
+  payload: JobPayloads[J],
+  trigger?: string,
+): string {
   const subject = Object.values(payload).join('.');
   return trigger ? `${name}.${subject}.${trigger}` : `${name}.${subject}`;
 }

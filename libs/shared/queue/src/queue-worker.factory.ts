@@ -4,7 +4,10 @@ import { AppConfig } from '@sid/shared/config';
 import { JobName, JobPayloads, QueueName } from './queue-names';
 import { redisConnectionOptions } from './redis-connection';
 
-export type JobHandler<J extends JobName> = (payload: JobPayloads[J], job: Job<JobPayloads[J]>) => Promise<unknown>;
+export type JobHandler<J extends JobName> = (
+  payload: JobPayloads[J],
+  job: Job<JobPayloads[J]>,
+) => Promise<unknown>;
 
 export interface JobHandlers {
   /** Called with each job of the queue, by name. */
@@ -53,10 +56,15 @@ export class QueueWorkerFactory implements OnApplicationBootstrap, OnApplication
     );
     worker.on('failed', (job, error) => {
       if (!job) return;
-      const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      this.logger.warn(`${queue} job ${job.id} failed${final ? ' for good' : ''}: ${error.message}`);
+      const final =
+        error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.logger.warn(
+        `${queue} job ${job.id} failed${final ? ' for good' : ''}: ${error.message}`,
+      );
       if (final && onFailed) {
-        onFailed(job.data, error).catch((e: unknown) => this.logger.error(`onFailed of ${job.id}: ${String(e)}`));
+        onFailed(job.data, error).catch((e: unknown) =>
+          this.logger.error(`onFailed of ${job.id}: ${String(e)}`),
+        );
       }
     });
     worker.on('error', (error) => this.logger.error(`${queue} worker: ${error.message}`));

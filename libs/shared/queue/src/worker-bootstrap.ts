@@ -1,9 +1,9 @@
 import { createServer, Server } from 'node:http';
-import { INestApplicationContext, Logger, Type } from '@nestjs/common';
+import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@sid/shared/config';
+import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
 import { JobQueue } from './job-queue.service';
 import { QueueName } from './queue-names';
 
@@ -12,9 +12,13 @@ import { QueueName } from './queue-names';
  * SIGTERM/SIGINT (workers stop taking jobs and finish the running ones), and when HEALTH_PORT is set a `/health` endpoint for Kubernetes probes that
  * answers 200 only while PostgreSQL and Redis both answer.
  */
-export async function bootstrapWorker(module: Type<unknown>, name: string): Promise<INestApplicationContext> {
-  const logger = new Logger(name);
-  const app = await NestFactory.createApplicationContext(module, { bufferLogs: false });
+export async function bootstrapWorker(
+  module: Type<unknown>,
+  name: string,
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module, {
+    logger: nestLogLevels(loadConfig().LOG_LEVEL),
+  });
   const config = app.get(AppConfig);
   let server: Server | undefined;
   if (config.HEALTH_PORT > 0) {
@@ -25,10 +29,17 @@ export async function bootstrapWorker(module: Type<unknown>, name: string): Prom
         res.writeHead(404).end();
         return;
       }
-      Promise.all([db.query('SELECT 1'), queue.client.then((redis) => (redis as unknown as { ping(): Promise<string> }).ping())])
-        .then(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'))
+      Promise.all([
+        db.query('SELECT 1'),
+        queue.client.then((redis) => (redis as unknown as { ping(): Promise<string> }).ping()),
+      ])
+        .then(() =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'),
+        )
         .catch((error: unknown) =>
-          res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', error: String(error) })),
+          res
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: 'error', error: String(error) })),
         );
     }).listen(config.HEALTH_PORT);
   }
@@ -40,6 +51,7 @@ export async function bootstrapWorker(module: Type<unknown>, name: string): Prom
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await app.init();
-  logger.log(`${name} started`);
+  // Printed whatever LOG_LEVEL says: scripts and tests wait for this line.
+  process.stdout.write(`${name} started (pid ${process.pid})\n`);
   return app;
 }
