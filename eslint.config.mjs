@@ -8,9 +8,15 @@ import prettier from 'eslint-config-prettier';
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:testing'] },
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'] },
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'],
+  },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:domain'] },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:domain'],
+  },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   {
     sourceTag: 'scope:generator-worker',
@@ -28,25 +34,58 @@ const depConstraints = [
   },
   {
     sourceTag: 'scope:export-worker',
-    onlyDependOnLibsWithTags: ['scope:exports', 'scope:reservations', 'scope:codes', 'scope:catalog', 'scope:identifiers', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:exports',
+      'scope:reservations',
+      'scope:codes',
+      'scope:catalog',
+      'scope:identifiers',
+      'scope:shared',
+    ],
   },
   { sourceTag: 'scope:identifiers', onlyDependOnLibsWithTags: ['scope:identifiers'] },
   { sourceTag: 'scope:accounts', onlyDependOnLibsWithTags: ['scope:accounts', 'scope:shared'] },
   {
     sourceTag: 'scope:catalog',
-    onlyDependOnLibsWithTags: ['scope:catalog', 'scope:accounts', 'scope:identifiers', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:catalog',
+      'scope:accounts',
+      'scope:identifiers',
+      'scope:shared',
+    ],
   },
   {
     sourceTag: 'scope:codes',
-    onlyDependOnLibsWithTags: ['scope:codes', 'scope:catalog', 'scope:accounts', 'scope:identifiers', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:codes',
+      'scope:catalog',
+      'scope:accounts',
+      'scope:identifiers',
+      'scope:shared',
+    ],
   },
   {
     sourceTag: 'scope:reservations',
-    onlyDependOnLibsWithTags: ['scope:reservations', 'scope:codes', 'scope:catalog', 'scope:accounts', 'scope:identifiers', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:reservations',
+      'scope:codes',
+      'scope:catalog',
+      'scope:accounts',
+      'scope:identifiers',
+      'scope:shared',
+    ],
   },
   {
     sourceTag: 'scope:exports',
-    onlyDependOnLibsWithTags: ['scope:exports', 'scope:reservations', 'scope:codes', 'scope:catalog', 'scope:accounts', 'scope:identifiers', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:exports',
+      'scope:reservations',
+      'scope:codes',
+      'scope:catalog',
+      'scope:accounts',
+      'scope:identifiers',
+      'scope:shared',
+    ],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identifiers'] },
 ];
@@ -63,7 +102,10 @@ export default [
         'error',
         { enforceBuildableLibDependency: false, allow: [], depConstraints },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'Codes and tokens come from crypto.' },
@@ -71,7 +113,21 @@ export default [
     },
   },
   {
+    // Tests may also use the shared test helpers (databases, processes, fixtures).
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: depConstraints.map((c) => ({
+            ...c,
+            onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'],
+          })),
+        },
+      ],
+    },
   },
 ];

@@ -12,20 +12,13 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
+const { installIfNeeded } = require('./install-if-needed');
+
 const root = path.resolve(__dirname, '../..');
 const APPS = ['api-gateway', 'generator-worker', 'reservation-worker', 'export-worker'];
 
 function log(message) {
   console.log(`\x1b[1m[start]\x1b[0m ${message}`);
-}
-
-function installIfNeeded() {
-  const modules = path.join(root, 'node_modules', '.package-lock.json');
-  const lock = path.join(root, 'package-lock.json');
-  if (fs.existsSync(modules) && fs.statSync(modules).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  log('installing dependencies (npm install)...');
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
 function reachable(url, defaultPort) {
@@ -60,7 +53,8 @@ function prefixed(name, color, stream) {
   stream.on('data', (chunk) => {
     const lines = (rest + chunk.toString()).split('\n');
     rest = lines.pop();
-    for (const line of lines) process.stdout.write(`\x1b[${color}m${name.padEnd(18)}\x1b[0m ${line}\n`);
+    for (const line of lines)
+      process.stdout.write(`\x1b[${color}m${name.padEnd(18)}\x1b[0m ${line}\n`);
   });
 }
 
@@ -99,7 +93,10 @@ async function main() {
   require('@swc-node/register');
   let localS3;
   if (!env.S3_ENDPOINT) {
-    const { startLocalS3, LOCAL_S3_CREDENTIALS } = require('../../libs/shared/storage/src/local-s3.ts');
+    const {
+      startLocalS3,
+      LOCAL_S3_CREDENTIALS,
+    } = require('../../libs/shared/storage/src/local-s3.ts');
     const directory = path.join(root, 'tmp', 's3');
     fs.mkdirSync(directory, { recursive: true });
     localS3 = await startLocalS3({ port: Number(process.env.LOCAL_S3_PORT || 4569), directory });
@@ -132,7 +129,11 @@ async function main() {
     if (stopping) return;
     stopping = true;
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)))));
+    await Promise.all(
+      children.map(
+        (child) => new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r))),
+      ),
+    );
     if (localS3) await localS3.stop();
     process.exit(code);
   }
@@ -140,7 +141,9 @@ async function main() {
   process.on('SIGTERM', () => stop(0));
 
   log(`API on http://localhost:${env.PORT}  (token: Authorization: Bearer ${env.ADMIN_TOKEN})`);
-  log(`queue dashboard on http://localhost:${env.PORT}/admin/queues?access_token=${env.ADMIN_TOKEN}`);
+  log(
+    `queue dashboard on http://localhost:${env.PORT}/admin/queues?access_token=${env.ADMIN_TOKEN}`,
+  );
 }
 
 main().catch((error) => {

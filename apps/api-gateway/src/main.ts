@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { BootstrapService } from '@sid/accounts';
 import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
 import { AppModule } from './app.module';
+import { mountQueueDashboard } from './ops/queue-dashboard';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
       linkDomain: config.LINK_DOMAIN,
     });
   }
+  mountQueueDashboard(app);
   await app.listen(config.PORT);
   // Printed whatever LOG_LEVEL says: scripts and tests wait for this line.
   process.stdout.write(

@@ -79,6 +79,17 @@ describe('platform, end to end', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('serves the queue dashboard to admins only', async () => {
+    expect((await new PartnerApi(api.baseUrl, null).get('/admin/queues')).status).toBe(401);
+    const page = await new PartnerApi(api.baseUrl, null).get(`/admin/queues?access_token=${token}`);
+    expect(page.status).toBe(200);
+    const queues = await api.get<{ queues: { name: string }[] }>('/admin/queues/api/queues');
+    expect(queues.status).toBe(200);
+    expect(queues.body.queues.map((q) => q.name)).toEqual(
+      expect.arrayContaining(['code-export', 'code-reservation', 'identifier-generation']),
+    );
+  });
+
   it('creates a product, generates codes, reserves them twice and exports each reservation', async () => {
     const created = await api.data('POST', '/items/product', {
       gtin,
