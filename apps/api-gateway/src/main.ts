@@ -4,16 +4,14 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { BootstrapService } from '@sid/accounts';
 import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
 import { AppModule } from './app.module';
-import { mountQueueDashboard } from './ops/queue-dashboard';
+import { configureGateway } from './gateway.setup';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
     logger: nestLogLevels(loadConfig().LOG_LEVEL),
   });
-  // Directus query strings nest: filter[status][_eq]=new, fields[]=id.
-  app.set('query parser', 'extended');
-  app.useBodyParser('json', { limit: '5mb' });
+  configureGateway(app);
   app.enableShutdownHooks();
   const config = app.get(AppConfig);
   if (config.ADMIN_EMAIL && config.ADMIN_TOKEN) {
@@ -23,7 +21,6 @@ async function bootstrap(): Promise<void> {
       linkDomain: config.LINK_DOMAIN,
     });
   }
-  mountQueueDashboard(app);
   await app.listen(config.PORT);
   // Printed whatever LOG_LEVEL says: scripts and tests wait for this line.
   process.stdout.write(

@@ -5,3 +5,5 @@ export * from './app-user.entity';
 export * from './auth.service';
 export * from './bootstrap.service';
 export * from './static-token';
+export * from './create-user.dto';
+export * from './users.service';

@@ -1,9 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { batchUpdates } from './batch-update';
 import { ITEM_COLLECTIONS } from './collections';
-import { ItemsReadService } from './items-read.service';
+import { ItemsReadService, scopeOf } from './items-read.service';
 
 type RawQuery = Record<string, unknown>;
 
@@ -24,7 +36,11 @@ export class ItemsController {
   }
 
   @Get(':collection')
-  list(@CurrentActor() actor: Actor, @Param('collection') collection: string, @Query() query: RawQuery) {
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('collection') collection: string,
+    @Query() query: RawQuery,
+  ) {
     return this.reads.readMany(actor, this.known(collection), query);
   }
 
@@ -39,6 +55,7 @@ export class ItemsController {
   }
 
   @Post(':collection')
+  @HttpCode(200) // Directus answers creations with 200
   async create(
     @CurrentActor() actor: Actor,
     @Param('collection') collection: string,
@@ -49,10 +66,30 @@ export class ItemsController {
     if (Array.isArray(body)) {
       // Directus accepts an array here; creating several items atomically is not built yet, and
       // half a batch must never be written, so it is refused plainly.
-      throw new InvalidPayloadError('Send one item per request: creating several items at once is not supported yet.');
+      throw new InvalidPayloadError(
+        'Send one item per request: creating several items at once is not supported yet.',
+      );
     }
     const id = await writer.create(actor, asObject(body));
     return { data: await this.reads.readOne(actor, collection, id, query) };
+  }
+
+  /** Batch update (keys, query or a list of items): all or nothing; answers the updated items. */
+  @Patch(':collection')
+  async updateMany(
+    @CurrentActor() actor: Actor,
+    @Param('collection') collection: string,
+    @Body() body: unknown,
+    @Query() query: RawQuery,
+  ) {
+    const writer = this.writer(collection);
+    if (!writer.updateMany) {
+      throw new InvalidPayloadError(`Collection "${collection}" is updated one item at a time.`, {
+        collection,
+      });
+    }
+    const keys = await writer.updateMany(actor, batchUpdates(collection, body, scopeOf(actor)));
+    return { data: await this.reads.readKeys(actor, collection, keys, query) };
   }
 
   @Patch(':collection/*id')
@@ -70,7 +107,11 @@ export class ItemsController {
 
   @Delete(':collection/*id')
   @HttpCode(204)
-  async remove(@CurrentActor() actor: Actor, @Param('collection') collection: string, @Param('id') id: string | string[]) {
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('collection') collection: string,
+    @Param('id') id: string | string[],
+  ) {
     await this.writer(collection).delete(actor, joinId(id));
   }
 
@@ -83,7 +124,8 @@ export class ItemsController {
 
   private writer(collection: string): CollectionWriter {
     const writer = this.writers.get(this.known(collection));
-    if (!writer) throw new InvalidPayloadError(`Collection "${collection}" is read-only.`, { collection });
+    if (!writer)
+      throw new InvalidPayloadError(`Collection "${collection}" is read-only.`, { collection });
     return writer;
   }
 }
