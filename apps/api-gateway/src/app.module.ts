@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsModule } from '@sid/accounts';
 import { CatalogModule, DomainWriter, OrganisationWriter, ProductWriter } from '@sid/catalog';
-import { CodesModule, IdentifierJobWriter, UniqueCodeWriter } from '@sid/codes';
+import { CodePoolWriter, CodesModule, IdentifierJobWriter, UniqueCodeWriter } from '@sid/codes';
 import { ExportsModule } from '@sid/exports';
 import { CodeReservationWriter, ReservationsModule } from '@sid/reservations';
 import { ConfigModule } from '@sid/shared/config';
@@ -14,9 +14,13 @@ import { StorageModule } from '@sid/shared/storage';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { PublicErrorFilter } from './errors/public-error.filter';
 import { FilesController } from './files/files.controller';
+import { GraphqlItemsResolver } from './graphql/graphql-items.resolver';
+import { GraphqlController } from './graphql/graphql.controller';
+import { GraphqlService } from './graphql/graphql.service';
 import { ItemsReadService } from './items/items-read.service';
 import { ItemsController } from './items/items.controller';
 import { ServerController } from './server/server.controller';
+import { UsersController } from './users/users.controller';
 import { RedisHealthIndicator } from './server/redis.health';
 
 const WRITERS = [
@@ -26,6 +30,7 @@ const WRITERS = [
   IdentifierJobWriter,
   UniqueCodeWriter,
   CodeReservationWriter,
+  CodePoolWriter,
 ];
 
 @Module({
@@ -41,13 +46,19 @@ const WRITERS = [
     ReservationsModule,
     ExportsModule,
   ],
-  controllers: [ServerController, ItemsController, FilesController],
+  controllers: [ServerController, ItemsController, FilesController, UsersController, GraphqlController],
   providers: [
     ItemsReadService,
+    GraphqlItemsResolver,
+    GraphqlService,
     RedisHealthIndicator,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_FILTER, useClass: PublicErrorFilter },
-    { provide: COLLECTION_WRITERS, inject: WRITERS, useFactory: (...writers: CollectionWriter[]) => writers },
+    {
+      provide: COLLECTION_WRITERS,
+      inject: WRITERS,
+      useFactory: (...writers: CollectionWriter[]) => writers,
+    },
   ],
 })
 export class AppModule {}

@@ -1,27 +1,39 @@
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsUuidLike } from '@sid/shared/items';
 
 /** `POST /users` (admins): a user of an existing account, or of a new one. */
 export class CreateUserDto {
   @IsEmail()
   email!: string;
 
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   first_name?: string | null;
 
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   last_name?: string | null;
 
-  @IsOptional() @IsIn(['admin', 'user'])
+  @IsOptional()
+  @IsIn(['admin', 'user'])
   role: 'admin' | 'user' = 'user';
 
   /** Directus' static token; generated when not given, and shown only in this response. */
-  @IsOptional() @IsString() @MinLength(16)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
   token?: string;
 
   /** Existing account; or leave it out and give `account_name` to create one. */
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUuidLike()
   account?: string;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   account_name?: string;
 }

@@ -1,4 +1,5 @@
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsUuidLike } from '@sid/shared/items';
 import { UpdateProductDto } from './update-product.dto';
 
 export class CreateProductDto extends UpdateProductDto {
@@ -14,6 +15,6 @@ export class CreateProductDto extends UpdateProductDto {
 
   /** Admins may create a product for another account. */
   @IsOptional()
-  @IsUUID()
+  @IsUuidLike()
   account?: string;
 }

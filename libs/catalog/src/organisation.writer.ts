@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { Repository } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { hasValidCheckDigit } from '@sid/identifiers';
-import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
+import { Actor, CollectionWriter, validatePayload, IsUuidLike } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { OrganisationEntity } from './organisation.entity';
 
@@ -30,7 +30,7 @@ export class CreateOrganisationDto extends UpdateOrganisationDto {
   declare name: string;
 
   @IsOptional()
-  @IsUUID()
+  @IsUuidLike()
   account?: string;
 }
 

@@ -5,10 +5,10 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  IsUUID,
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsUuidLike } from '@sid/shared/items';
 
 /** Every writable field of a product. `id` is derived from `gtin`; the audit fields from the caller. */
 export class UpdateProductDto {
@@ -18,7 +18,7 @@ export class UpdateProductDto {
   product_name?: string | null;
 
   @IsOptional()
-  @IsUUID()
+  @IsUuidLike()
   brand?: string | null;
 
   @IsOptional()
@@ -35,7 +35,7 @@ export class UpdateProductDto {
   product_redirection_url?: string | null;
 
   @IsOptional()
-  @IsUUID()
+  @IsUuidLike()
   product_reference_document?: string | null;
 
   @IsOptional()
@@ -80,7 +80,7 @@ export class UpdateProductDto {
   finished_product?: boolean | null;
 
   @IsOptional()
-  @IsUUID()
+  @IsUuidLike()
   primary_image?: string | null;
 
   @IsOptional()
@@ -105,7 +105,7 @@ export class UpdateProductDto {
   net_content_unit?: string | null;
 
   @IsOptional()
-  @IsUUID()
+  @IsUuidLike()
   product_redirection_rule?: string | null;
 
   @IsOptional()

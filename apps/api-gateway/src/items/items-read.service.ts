@@ -9,6 +9,7 @@ import {
   compileCountQuery,
   compileItemQuery,
   CompiledQuery,
+  FilterNode,
   itemByIdQuery,
   ItemQuery,
   parseItemQuery,
@@ -36,7 +37,11 @@ export class ItemsReadService {
     });
   }
 
-  async readMany(actor: Actor, collection: string, raw: Record<string, unknown>): Promise<ItemList> {
+  async readMany(
+    actor: Actor,
+    collection: string,
+    raw: Record<string, unknown>,
+  ): Promise<ItemList> {
     const query = this.parse(raw);
     const scope = scopeOf(actor);
     const data =
@@ -46,7 +51,13 @@ export class ItemsReadService {
     if (query.meta.length === 0) return { data };
     const meta: ItemList['meta'] = {};
     for (const kind of query.meta) {
-      const compiled = compileCountQuery(COLLECTIONS, collection, query, scope, kind === 'total_count' ? 'total' : 'filter');
+      const compiled = compileCountQuery(
+        COLLECTIONS,
+        collection,
+        query,
+        scope,
+        kind === 'total_count' ? 'total' : 'filter',
+      );
       const [{ count }] = await this.db.query(compiled.sql, compiled.params);
       meta[kind] = count;
     }
@@ -54,12 +65,54 @@ export class ItemsReadService {
   }
 
   /** One item by primary key; 403 when it does not exist for the caller (as Directus does). */
-  async readOne(actor: Actor, collection: string, id: string, raw: Record<string, unknown>): Promise<unknown> {
+  async readOne(
+    actor: Actor,
+    collection: string,
+    id: string,
+    raw: Record<string, unknown>,
+  ): Promise<unknown> {
+    const item = await this.findOne(actor, collection, id, raw);
+    if (item === null) throw new ForbiddenError();
+    return item;
+  }
+
+  /** One item by primary key, or null when it does not exist for the caller (GraphQL `_by_id`). */
+  async findOne(
+    actor: Actor,
+    collection: string,
+    id: string,
+    raw: Record<string, unknown>,
+  ): Promise<unknown> {
     const definition = COLLECTIONS.get(collection);
     const query = itemByIdQuery(this.parse(raw), definition.primaryKey, id);
-    const [item] = await this.items(compileItemQuery(COLLECTIONS, collection, query, scopeOf(actor)));
-    if (item === undefined) throw new ForbiddenError();
-    return item;
+    const [item] = await this.items(
+      compileItemQuery(COLLECTIONS, collection, query, scopeOf(actor)),
+    );
+    return item ?? null;
+  }
+
+  /** The items with these keys (as many as the query's limit), e.g. after a batch update. */
+  async readKeys(
+    actor: Actor,
+    collection: string,
+    keys: string[],
+    raw: Record<string, unknown>,
+  ): Promise<unknown[]> {
+    const query = this.parse(raw);
+    if (keys.length === 0) return [];
+    const byKeys: FilterNode = {
+      type: 'condition',
+      field: COLLECTIONS.get(collection).primaryKey,
+      operator: '_in',
+      value: keys.slice(0, query.offset + query.limit),
+      path: 'keys',
+    };
+    const filter: FilterNode = query.filter
+      ? { type: 'and', nodes: [byKeys, query.filter] }
+      : byKeys;
+    return this.items(
+      compileItemQuery(COLLECTIONS, collection, { ...query, filter }, scopeOf(actor)),
+    );
   }
 
   private async items({ sql, params }: CompiledQuery): Promise<unknown[]> {

@@ -43,6 +43,7 @@ export * from './item-query';
 export * from './parse-item-query';
 export { parseFilter } from './parse-filter';
 export * from './query-scope';
-export { compileItemQuery, compileCountQuery } from './compile-item-query';
+export { compileItemQuery, compileCountQuery, compileKeyQuery } from './compile-item-query';
 export * from './compile-aggregate-query';
 export * from './item-by-id';
+export * from './is-uuid-like';

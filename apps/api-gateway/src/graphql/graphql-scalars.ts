@@ -1,0 +1,71 @@
+import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
+
+/**
+ * Arbitrary JSON (the `json` fields, `group` of aggregates), named `JSON` as in Directus. Objects
+ * are returned with an ordinary prototype so that they can go straight to the writers' validation.
+ */
+export const GraphQLJSON = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => toPlain(value),
+  parseLiteral: (node, variables) => valueFromLiteral(node, variables ?? null),
+});
+
+/** A number or a string (`$NOW`, numeric strings), named as in Directus' number filters. */
+export const GraphQLStringOrFloat = new GraphQLScalarType({
+  name: 'GraphQLStringOrFloat',
+  description: 'A Float or a String.',
+  serialize: stringOrFloat,
+  parseValue: stringOrFloat,
+  parseLiteral(node) {
+    if (node.kind === Kind.INT || node.kind === Kind.FLOAT) return Number(node.value);
+    if (node.kind === Kind.STRING) return node.value;
+    throw new GraphQLError('Value must be either a String or a Float.', { nodes: node });
+  },
+});
+
+function stringOrFloat(value: unknown): string | number {
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
+    return value;
+  }
+  throw new GraphQLError('Value must be either a String or a Float.');
+}
+
+/** A literal (or variable) as a plain JavaScript value, without looking at its GraphQL type. */
+export function valueFromLiteral(
+  node: ValueNode,
+  variables: Readonly<Record<string, unknown>> | null,
+): unknown {
+  switch (node.kind) {
+    case Kind.NULL:
+      return null;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.STRING:
+    case Kind.ENUM:
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.LIST:
+      return node.values.map((item) => valueFromLiteral(item, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(
+        node.fields.map((field) => [field.name.value, valueFromLiteral(field.value, variables)]),
+      );
+    case Kind.VARIABLE:
+      return toPlain(variables?.[node.name.value]);
+  }
+}
+
+/**
+ * graphql-js builds input objects without a prototype (`Object.create(null)`); the rest of the
+ * code base expects ordinary objects, so argument values are copied into plain ones.
+ */
+export function toPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toPlain(item)]));
+  }
+  return value;
+}
