@@ -26,7 +26,8 @@ export class ExportSweep extends RecoverySweep {
       LIMIT 1000`);
     let recovered = 0;
     for (const { id } of rows) {
-      if ((await this.queue.ensure(JobName.ExportReservation, { reservationId: id })) !== 'present') recovered++;
+      if ((await this.queue.ensure(JobName.ExportReservation, { reservationId: id })) !== 'present')
+        recovered++;
     }
     return recovered;
   }

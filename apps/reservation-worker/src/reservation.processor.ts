@@ -15,7 +15,8 @@ export class ReservationProcessor implements OnModuleInit {
       handlers: {
         [JobName.ClaimCodes]: ({ reservationId }) => this.claims.run(reservationId),
       },
-      onFailed: (payload, error) => this.claims.fail((payload as ClaimCodesPayload).reservationId, error.message),
+      onFailed: (payload, error) =>
+        this.claims.fail((payload as ClaimCodesPayload).reservationId, error.message),
     });
   }
 }

@@ -32,7 +32,8 @@ export class ReservationSweep extends RecoverySweep {
       LIMIT 1000`);
     let recovered = 0;
     for (const { id } of rows) {
-      if ((await this.queue.ensure(JobName.ClaimCodes, { reservationId: id })) !== 'present') recovered++;
+      if ((await this.queue.ensure(JobName.ClaimCodes, { reservationId: id })) !== 'present')
+        recovered++;
     }
     return recovered;
   }

@@ -25,7 +25,11 @@ export const IDENTIFIER_JOB_COLLECTION: CollectionDefinition = {
     quantity_created: { type: 'integer' },
     epc_mode: { type: 'boolean' },
     code_reservation: { type: 'uuid', relation: { kind: 'm2o', collection: 'code_reservation' } },
-    codes: { type: 'uuid', relation: { kind: 'o2m', collection: 'unique_code', field: 'identifier_job' } },
+    code_pool: { type: 'uuid', relation: { kind: 'm2o', collection: 'code_pool' } },
+    codes: {
+      type: 'uuid',
+      relation: { kind: 'o2m', collection: 'unique_code', field: 'identifier_job' },
+    },
     ...AUDIT_FIELDS,
   },
 };

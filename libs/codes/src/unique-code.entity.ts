@@ -1,10 +1,21 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { CodeType } from './identifier-job.entity';
 
 export type UniqueCodeStatus = 'unassigned' | 'reserved' | 'assigned' | 'encoded';
 
 /** The life cycle of a code only moves forward, one step at a time. */
-export const CODE_LIFECYCLE: readonly UniqueCodeStatus[] = ['unassigned', 'reserved', 'assigned', 'encoded'];
+export const CODE_LIFECYCLE: readonly UniqueCodeStatus[] = [
+  'unassigned',
+  'reserved',
+  'assigned',
+  'encoded',
+];
 
 /** One generated or uploaded code (shared/spec/000). */
 @Entity('unique_code')

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
-import { translateWriteError } from '@sid/shared/database';
+import { Actor, BatchUpdate, CollectionWriter, validatePayload } from '@sid/shared/items';
+import { inPgTransaction, translateWriteError } from '@sid/shared/database';
+import { JobName, JobQueue } from '@sid/shared/queue';
 import {
   assertAi21Serial,
   isValidGrai,
@@ -18,10 +19,28 @@ import { gs1 } from '@sid/catalog';
 import { CodePlanService } from './code-plan.service';
 import { CreateUniqueCodeDto, UpdateUniqueCodeDto } from './unique-code.dto';
 import { CODE_LIFECYCLE, UniqueCodeEntity, UniqueCodeStatus } from './unique-code.entity';
+import {
+  ADD_TO_RESERVATION,
+  CodeUpdateResult,
+  LOCK_RESERVATIONS,
+  updateCodesQuery,
+} from './unique-code-update.sql';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface LockedReservation {
+  id: string;
+  account: string;
+  product: string | null;
+  code_type: string;
+  status: string;
+  quantity: number;
+  quantity_reserved: number;
+}
 
 /**
- * Single codes. Status moves forward one step at a time (unassigned → reserved → assigned →
- * encoded); anything else is refused with both statuses named.
+ * Codes, one or many at a time. Status moves forward one step at a time (unassigned → reserved →
+ * assigned → encoded); anything else is refused with the code and both statuses named.
  */
 @Injectable()
 export class UniqueCodeWriter implements CollectionWriter {
@@ -30,6 +49,7 @@ export class UniqueCodeWriter implements CollectionWriter {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly plans: CodePlanService,
+    private readonly queue: JobQueue,
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
@@ -45,27 +65,35 @@ export class UniqueCodeWriter implements CollectionWriter {
       sscc_extension_digit: null,
       epc_mode: false,
     });
-    if (!plan) throw new InvalidPayloadError(`Product "${dto.product}" does not exist.`, { field: 'product' });
+    if (!plan)
+      throw new InvalidPayloadError(`Product "${dto.product}" does not exist.`, {
+        field: 'product',
+      });
     const { code } = dto;
     let link: string;
     let epcJoinKey = dto.epc_join_key ?? null;
     switch (dto.type) {
       case 'sgtin':
-        if (!plan.gtin) throw new InvalidPayloadError('An sgtin code needs a product.', { field: 'product' });
+        if (!plan.gtin)
+          throw new InvalidPayloadError('An sgtin code needs a product.', { field: 'product' });
         gs1(() => assertAi21Serial(code));
         link = sgtinLink(plan.host, plan.gtin, code);
         epcJoinKey ??= sgtinEpcJoinKey(plan.gtin, code);
         break;
       case 'sscc':
         if (!/^[0-9]{18}$/.test(code) || !hasValidCheckDigit(code)) {
-          throw new InvalidPayloadError(`"${code}" is not an SSCC (18 digits with a valid check digit).`, {
-            field: 'code',
-          });
+          throw new InvalidPayloadError(
+            `"${code}" is not an SSCC (18 digits with a valid check digit).`,
+            {
+              field: 'code',
+            },
+          );
         }
         link = ssccLink(plan.host, code);
         break;
       case 'grai':
-        if (!isValidGrai(code)) throw new InvalidPayloadError(`"${code}" is not a GRAI.`, { field: 'code' });
+        if (!isValidGrai(code))
+          throw new InvalidPayloadError(`"${code}" is not a GRAI.`, { field: 'code' });
         link = graiLink(plan.host, code);
         break;
       case 'short_code':
@@ -91,75 +119,149 @@ export class UniqueCodeWriter implements CollectionWriter {
     }
   }
 
+  /** `PATCH /items/unique_code/<id>`: a batch of one, so it follows exactly the same rules. */
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const dto = validatePayload(UpdateUniqueCodeDto, input);
-    await this.db.transaction(async (tx) => {
-      const code = await tx.getRepository(UniqueCodeEntity).findOne({
-        where: actor.admin ? { id } : { id, account: actor.accountId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!code) throw new ForbiddenError();
-      const changes: Partial<UniqueCodeEntity> = { user_updated: actor.userId };
-      if (dto.custom_id !== undefined) changes.custom_id = dto.custom_id;
-      if (dto.status !== undefined && dto.status !== code.status) {
-        assertForward(code, dto.status);
-        changes.status = dto.status;
-        if (dto.status === 'reserved') {
-          if (!dto.reservation) {
-            throw new InvalidPayloadError(`Code "${code.code}" needs a "reservation" to become reserved.`, {
-              field: 'reservation',
-            });
-          }
-          await this.assertReservation(tx, actor, dto.reservation, code);
-          changes.reservation = dto.reservation;
+    if (!UUID.test(id)) throw new ForbiddenError();
+    const query = actor.admin
+      ? { sql: `SELECT id AS key FROM unique_code WHERE id = $1::uuid`, params: [id] }
+      : {
+          sql: `SELECT id AS key FROM unique_code WHERE id = $1::uuid AND account = $2::uuid`,
+          params: [id, actor.accountId],
+        };
+    await this.updateMany(actor, [{ selection: { query, keys: [id] }, input }]);
+  }
+
+  /**
+   * Moves many codes at once, set-based: each part is one UPDATE over its selection, all parts in
+   * one transaction. If any code would move backwards or skip a step (or change hands), nothing
+   * changes and the 400 names the first such code and both statuses. Codes that become reserved
+   * count towards their reservation, which must be new or in_progress and have room for them; a
+   * reservation they fill is exported.
+   */
+  async updateMany(actor: Actor, updates: BatchUpdate[]): Promise<string[]> {
+    const parts = updates.map(({ selection, input }) => ({
+      selection,
+      dto: validatePayload(UpdateUniqueCodeDto, input),
+    }));
+    const named = parts.flatMap(({ dto }) => (dto.reservation ? [dto.reservation] : []));
+    const { ids, full } = await inPgTransaction(this.db, async (client) => {
+      const { rows } = await client.query<LockedReservation>(LOCK_RESERVATIONS, [
+        [...new Set(named)],
+        actor.admin ? null : actor.accountId,
+      ]);
+      const reservations = new Map(rows.map((row) => [row.id, { ...row, added: 0 }]));
+      const changed: string[] = [];
+      for (const { selection, dto } of parts) {
+        const reservation = dto.reservation ? reservations.get(dto.reservation) : undefined;
+        if (dto.reservation && !reservation) {
+          throw new InvalidPayloadError(`Reservation "${dto.reservation}" does not exist.`, {
+            field: 'reservation',
+          });
         }
-      } else if (dto.reservation !== undefined && dto.reservation !== code.reservation) {
-        throw new InvalidPayloadError(
-          `The reservation of code "${code.code}" changes only through the reservation itself.`,
-          { field: 'reservation' },
-        );
+        const statement = updateCodesQuery(selection.query, {
+          next: dto.status ?? null,
+          reservation: dto.reservation ?? null,
+          set_reservation: dto.reservation !== undefined,
+          r_product: reservation?.product ?? null,
+          r_type: reservation?.code_type ?? null,
+          r_account: reservation?.account ?? null,
+          set_custom_id: dto.custom_id !== undefined,
+          custom_id: dto.custom_id ?? null,
+          user: actor.userId,
+        });
+        const {
+          rows: [result],
+        } = await client.query<CodeUpdateResult>(statement.sql, statement.params);
+        if (result.offender) throw refusal(result.offender, dto);
+        if (selection.keys && result.matched !== new Set(selection.keys).size)
+          throw new ForbiddenError();
+        if (reservation) reservation.added += result.reserved;
+        changed.push(...result.ids);
       }
-      await tx.getRepository(UniqueCodeEntity).update({ id }, changes);
+      const full: string[] = [];
+      for (const reservation of reservations.values()) {
+        if (reservation.added === 0) continue;
+        assertRoom(reservation);
+        const {
+          rows: [after],
+        } = await client.query(ADD_TO_RESERVATION, [reservation.id, reservation.added]);
+        if (after.full) full.push(reservation.id);
+      }
+      return { ids: changed, full };
     });
+    for (const reservationId of full)
+      await this.queue.add(JobName.ExportReservation, { reservationId });
+    return ids;
   }
 
   /** Only a code still in the pool can be deleted: one handed out may be printed already. */
   async delete(actor: Actor, id: string): Promise<void> {
-    const code = await this.db.getRepository(UniqueCodeEntity).findOneBy(
-      actor.admin ? { id } : { id, account: actor.accountId },
-    );
+    const code = await this.db
+      .getRepository(UniqueCodeEntity)
+      .findOneBy(actor.admin ? { id } : { id, account: actor.accountId });
     if (!code) throw new ForbiddenError();
     if (code.status !== 'unassigned') {
       throw new InvalidPayloadError(`Code "${code.code}" is ${code.status} and cannot be deleted.`);
     }
     await this.db.getRepository(UniqueCodeEntity).delete({ id, status: 'unassigned' });
   }
+}
 
-  private async assertReservation(
-    tx: import('typeorm').EntityManager,
-    actor: Actor,
-    reservation: string,
-    code: UniqueCodeEntity,
-  ): Promise<void> {
-    const rows: { product: string | null; code_type: string }[] = await tx.query(
-      `SELECT product, code_type FROM code_reservation WHERE id = $1 AND account = $2`,
-      [reservation, code.account],
-    );
-    if (rows.length === 0) throw new InvalidPayloadError(`Reservation "${reservation}" does not exist.`);
-    if (rows[0].product !== code.product || rows[0].code_type !== code.type) {
-      throw new InvalidPayloadError(`Reservation "${reservation}" is for other codes (product or type differs).`);
-    }
-    void actor;
+export function assertForward(
+  code: Pick<UniqueCodeEntity, 'code' | 'status'>,
+  next: UniqueCodeStatus,
+): void {
+  const from = CODE_LIFECYCLE.indexOf(code.status);
+  if (CODE_LIFECYCLE.indexOf(next) !== from + 1) throw lifecycleError(code.code, code.status, next);
+}
+
+function lifecycleError(code: string, from: string, to: string): InvalidPayloadError {
+  return new InvalidPayloadError(
+    `Code "${code}" cannot move from "${from}" to "${to}": a code moves forward one step at a time (${CODE_LIFECYCLE.join(' → ')}).`,
+    { unique_code: code, from, to },
+  );
+}
+
+function refusal(
+  offender: NonNullable<CodeUpdateResult['offender']>,
+  dto: UpdateUniqueCodeDto,
+): InvalidPayloadError {
+  const { code, status } = offender;
+  switch (offender.problem) {
+    case 'lifecycle':
+      return lifecycleError(code, status, dto.status as string);
+    case 'no_reservation':
+      return new InvalidPayloadError(`Code "${code}" needs a "reservation" to become reserved.`, {
+        field: 'reservation',
+        unique_code: code,
+      });
+    case 'other_codes':
+      return new InvalidPayloadError(
+        `Reservation "${dto.reservation}" is for other codes than "${code}" (product, type or account differs).`,
+        { field: 'reservation', unique_code: code },
+      );
+    case 'reservation_change':
+      return new InvalidPayloadError(
+        `The reservation of code "${code}" (${status}) changes only through the reservation itself.`,
+        { field: 'reservation', unique_code: code },
+      );
   }
 }
 
-export function assertForward(code: Pick<UniqueCodeEntity, 'code' | 'status'>, next: UniqueCodeStatus): void {
-  const from = CODE_LIFECYCLE.indexOf(code.status);
-  const to = CODE_LIFECYCLE.indexOf(next);
-  if (to !== from + 1) {
+function assertRoom(reservation: LockedReservation & { added: number }): void {
+  const { id, status, quantity, quantity_reserved, added } = reservation;
+  if (status !== 'new' && status !== 'in_progress') {
     throw new InvalidPayloadError(
-      `Code "${code.code}" cannot move from "${code.status}" to "${next}": a code moves forward one step at a time (${CODE_LIFECYCLE.join(' → ')}).`,
-      { code: code.code, from: code.status, to: next },
+      `Reservation "${id}" is ${status}: codes can only be added to a new or in_progress reservation.`,
+      {
+        field: 'reservation',
+      },
+    );
+  }
+  if (quantity_reserved + added > quantity) {
+    throw new InvalidPayloadError(
+      `Reservation "${id}" holds ${quantity_reserved} of its ${quantity} codes: ${added} more do not fit.`,
+      { field: 'reservation' },
     );
   }
 }

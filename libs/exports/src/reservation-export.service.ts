@@ -59,7 +59,8 @@ export class ReservationExportService {
 
   async run(reservationId: string): Promise<ExportOutcome> {
     const [reservation]: ReservationRow[] = await this.db.query(READ_RESERVATION, [reservationId]);
-    if (!reservation || reservation.status !== 'in_progress' || reservation.export_file) return 'skipped';
+    if (!reservation || reservation.status !== 'in_progress' || reservation.export_file)
+      return 'skipped';
     if (reservation.quantity_reserved < reservation.quantity) return 'skipped';
 
     const type = reservation.export_type;
@@ -101,7 +102,9 @@ export class ReservationExportService {
         return 'skipped';
       }
     } catch (error) {
-      await this.storage.delete(key).catch((e: unknown) => this.logger.error(`orphan ${key}: ${String(e)}`));
+      await this.storage
+        .delete(key)
+        .catch((e: unknown) => this.logger.error(`orphan ${key}: ${String(e)}`));
       throw error;
     }
     return 'exported';
@@ -111,10 +114,13 @@ export class ReservationExportService {
   private async *pages(reservation: ReservationRow): AsyncGenerator<ExportRow[]> {
     let after = FIRST_UUID;
     for (;;) {
-      const rows: (Omit<ExportRow, 'reservation' | 'reference_id'> & { id: string })[] = await this.db.query(
-        PAGE_OF_CODES,
-        [reservation.id, after, reservation.url_suffix ?? '', PAGE_SIZE],
-      );
+      const rows: (Omit<ExportRow, 'reservation' | 'reference_id'> & { id: string })[] =
+        await this.db.query(PAGE_OF_CODES, [
+          reservation.id,
+          after,
+          reservation.url_suffix ?? '',
+          PAGE_SIZE,
+        ]);
       if (rows.length === 0) return;
       after = rows[rows.length - 1].id;
       yield rows.map(({ id: _id, ...row }) => ({

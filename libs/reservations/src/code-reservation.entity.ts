@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export type ReservationStatus = 'new' | 'in_progress' | 'complete' | 'error' | 'cancelled';
 export const EXPORT_TYPES = ['csv', 'json', 'xml'] as const;

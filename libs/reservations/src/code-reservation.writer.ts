@@ -28,10 +28,13 @@ export class CodeReservationWriter implements CollectionWriter {
     const dto = validatePayload(CreateCodeReservationDto, input);
     const account = dto.account && actor.admin ? dto.account : actor.accountId;
     if ((dto.code_type === 'sgtin' || dto.code_type === 'grai') && !dto.product) {
-      throw new InvalidPayloadError(`A reservation of ${dto.code_type} codes needs a product.`, { field: 'product' });
+      throw new InvalidPayloadError(`A reservation of ${dto.code_type} codes needs a product.`, {
+        field: 'product',
+      });
     }
     if (dto.product) await this.assertExists(account, 'product', dto.product, 'product');
-    if (dto.reserved_for) await this.assertExists(account, 'organisation', dto.reserved_for, 'reserved_for');
+    if (dto.reserved_for)
+      await this.assertExists(account, 'organisation', dto.reserved_for, 'reserved_for');
     const id = randomUUID();
     try {
       await this.db.getRepository(CodeReservationEntity).insert({
@@ -60,7 +63,9 @@ export class CodeReservationWriter implements CollectionWriter {
     const { status, ...fields } = validatePayload(UpdateCodeReservationDto, input);
     await this.owned(actor, id);
     if (Object.keys(fields).length > 0) {
-      await this.db.getRepository(CodeReservationEntity).update({ id }, { ...fields, user_updated: actor.userId });
+      await this.db
+        .getRepository(CodeReservationEntity)
+        .update({ id }, { ...fields, user_updated: actor.userId });
     }
     if (status === 'cancelled') await this.cancel(actor, id);
   }
@@ -83,12 +88,23 @@ export class CodeReservationWriter implements CollectionWriter {
     });
   }
 
-  private async assertExists(account: string, table: 'product' | 'organisation', key: string, field: string) {
-    const rows = await this.db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND account = $2`, [key, account]);
+  private async assertExists(
+    account: string,
+    table: 'product' | 'organisation',
+    key: string,
+    field: string,
+  ) {
+    const rows = await this.db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND account = $2`, [
+      key,
+      account,
+    ]);
     if (rows.length === 0) {
-      throw new InvalidPayloadError(`${table === 'product' ? 'Product' : 'Organisation'} "${key}" does not exist.`, {
-        field,
-      });
+      throw new InvalidPayloadError(
+        `${table === 'product' ? 'Product' : 'Organisation'} "${key}" does not exist.`,
+        {
+          field,
+        },
+      );
     }
   }
 

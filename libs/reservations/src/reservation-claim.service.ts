@@ -10,9 +10,11 @@ import {
   ADD_RESERVED,
   CLAIM_CODES_OF_PRODUCT,
   CLAIM_CODES_WITHOUT_PRODUCT,
+  CODE_SETTINGS,
+  INSERT_AUTO_JOB,
   LATEST_AUTO_JOB,
-  LATEST_JOB_SETTINGS,
   LOCK_RESERVATION,
+  MARK_IN_PROGRESS,
   RELEASE_RESERVED,
   SET_FINAL_STATUS,
 } from './reservation.sql';
@@ -29,6 +31,18 @@ interface LockedReservation {
 }
 
 export type ClaimOutcome = 'reserved' | 'waiting' | 'failed' | 'skipped';
+
+interface CodeSettings {
+  length: number;
+  character_set: string;
+  domain: string | null;
+  sscc_company_prefix: string | null;
+  sscc_extension_digit: number | null;
+  epc_mode: boolean;
+  user_created: string | null;
+}
+
+const ACTIVE = ['new', 'in_progress'];
 
 /**
  * Fills a reservation from the pool, batch by batch. When the pool runs dry the reservation asks
@@ -47,7 +61,9 @@ export class ReservationClaimService {
 
   async run(reservationId: string): Promise<ClaimOutcome> {
     for (;;) {
-      const step = await inPgTransaction(this.db, (client) => this.claimBatch(client, reservationId));
+      const step = await inPgTransaction(this.db, (client) =>
+        this.claimBatch(client, reservationId),
+      );
       if (step === 'more') continue;
       // Enqueued after the commit, so that the next worker finds the rows it is told about. Should
       // Redis fail here, the recovery sweeps find the work again from these rows.
@@ -63,12 +79,18 @@ export class ReservationClaimService {
     }
   }
 
-  /** Gives back what a reservation holds unused and marks it failed (e.g. its retries ran out). */
+  /**
+   * Gives back what a reservation holds unused and marks it failed (its claim's retries ran out).
+   * Only a reservation still being filled: one complete, cancelled or already exporting keeps its
+   * codes whatever happened to a late duplicate of its claim.
+   */
   async fail(reservationId: string, message: string): Promise<void> {
     await inPgTransaction(this.db, async (client) => {
-      await client.query(LOCK_RESERVATION, [reservationId]);
-      await client.query(RELEASE_RESERVED, [reservationId]);
-      await client.query(SET_FINAL_STATUS, [reservationId, 'error', message.slice(0, 2000), null]);
+      const { rows } = await client.query<LockedReservation>(LOCK_RESERVATION, [reservationId]);
+      const reservation = rows[0];
+      if (!reservation || !ACTIVE.includes(reservation.status) || reservation.export_file) return;
+      if (reservation.quantity_reserved >= reservation.quantity) return;
+      await this.failInTransaction(client, reservationId, message.slice(0, 2000));
     });
   }
 
@@ -78,7 +100,7 @@ export class ReservationClaimService {
   ): Promise<'more' | 'reserved' | 'generating' | { generating: string } | 'failed' | 'skipped'> {
     const { rows } = await client.query<LockedReservation>(LOCK_RESERVATION, [reservationId]);
     const reservation = rows[0];
-    if (!reservation || (reservation.status !== 'new' && reservation.status !== 'in_progress')) return 'skipped';
+    if (!reservation || !ACTIVE.includes(reservation.status)) return 'skipped';
     const need = reservation.quantity - reservation.quantity_reserved;
     if (need <= 0) return reservation.export_file ? 'skipped' : 'reserved';
 
@@ -91,6 +113,7 @@ export class ReservationClaimService {
     if (count > 0) await client.query(ADD_RESERVED, [reservation.id, count]);
     if (count === need) return 'reserved';
     if (count === batch) return 'more';
+    if (count === 0) await client.query(MARK_IN_PROGRESS, [reservation.id]);
     return this.askForCodes(client, reservation, need - count);
   }
 
@@ -101,7 +124,8 @@ export class ReservationClaimService {
     missing: number,
   ): Promise<'generating' | { generating: string } | 'failed'> {
     const { rows: latest } = await client.query(LATEST_AUTO_JOB, [reservation.id]);
-    const job = latest[0] as { id: string; status: string; error_message: string | null } | undefined;
+    const job = latest[0] as
+      { id: string; status: string; error_message: string | null } | undefined;
     if (job && (job.status === 'new' || job.status === 'in_progress')) return 'generating';
     if (job && job.status === 'error') {
       return this.failInTransaction(
@@ -110,47 +134,47 @@ export class ReservationClaimService {
         `Not enough unassigned codes, and generating the missing ${missing} failed: ${job.error_message ?? 'unknown error'}`,
       );
     }
-    const { rows: settings } = await client.query(LATEST_JOB_SETTINGS, [
+    const { rows: settings } = await client.query<CodeSettings>(CODE_SETTINGS, [
       reservation.account,
       reservation.code_type,
       reservation.product,
     ]);
-    const like = settings[0] as
-      | { length: number; character_set: string; domain: string | null; sscc_company_prefix: string | null; sscc_extension_digit: number | null; user_created: string | null }
-      | undefined;
+    const like = settings[0];
     if (reservation.code_type === 'sscc' && !like) {
       return this.failInTransaction(
         client,
         reservation.id,
-        `Not enough unassigned SSCC codes (${missing} missing), and no earlier SSCC job says which company prefix to continue.`,
+        `Not enough unassigned SSCC codes (${missing} missing), and neither a code pool nor an earlier SSCC job says which company prefix to continue.`,
       );
     }
     const id = randomUUID();
-    await client.query(
-      `INSERT INTO identifier_job (id, account, quantity, type, product, length, character_set, domain,
-         sscc_company_prefix, sscc_extension_digit, reference_id, code_reservation, user_created)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        id,
-        reservation.account,
-        missing,
-        reservation.code_type,
-        reservation.product,
-        like?.length ?? (reservation.code_type === 'sscc' ? 18 : 8),
-        like?.character_set ?? 'alphanumeric',
-        like?.domain ?? null,
-        like?.sscc_company_prefix ?? null,
-        like?.sscc_extension_digit ?? null,
-        `for reservation ${reservation.id}`,
-        reservation.id,
-        like?.user_created ?? null,
-      ],
+    await client.query(INSERT_AUTO_JOB, [
+      id,
+      reservation.account,
+      missing,
+      reservation.code_type,
+      reservation.product,
+      like?.length ?? (reservation.code_type === 'sscc' ? 18 : 8),
+      like?.character_set ?? 'alphanumeric',
+      like?.domain ?? null,
+      like?.sscc_company_prefix ?? null,
+      like?.sscc_extension_digit ?? null,
+      like?.epc_mode ?? false,
+      `for reservation ${reservation.id}`,
+      reservation.id,
+      like?.user_created ?? null,
+    ]);
+    this.logger.log(
+      `reservation ${reservation.id} is ${missing} codes short: identifier_job ${id} asked`,
     );
-    this.logger.log(`reservation ${reservation.id} is ${missing} codes short: identifier_job ${id} asked`);
     return { generating: id };
   }
 
-  private async failInTransaction(client: PoolClient, reservationId: string, message: string): Promise<'failed'> {
+  private async failInTransaction(
+    client: PoolClient,
+    reservationId: string,
+    message: string,
+  ): Promise<'failed'> {
     await client.query(RELEASE_RESERVED, [reservationId]);
     await client.query(SET_FINAL_STATUS, [reservationId, 'error', message, null]);
     return 'failed';

@@ -33,10 +33,16 @@ export const ADD_RESERVED = `
   WHERE id = $1
   RETURNING quantity_reserved`;
 
-/** Codes not yet used go back to the pool; assigned and encoded codes stay with the reservation. */
+/**
+ * Codes not yet used go back to the pool; assigned and encoded codes stay with the reservation.
+ * Rows are locked in key order, as batch updates of codes lock them, so the two never deadlock.
+ */
 export const RELEASE_RESERVED = `
-  UPDATE unique_code SET status = 'unassigned', reservation = NULL, date_updated = now()
-  WHERE reservation = $1 AND status = 'reserved'`;
+  UPDATE unique_code u SET status = 'unassigned', reservation = NULL, date_updated = now()
+  FROM (
+    SELECT id FROM unique_code WHERE reservation = $1 AND status = 'reserved' ORDER BY id FOR UPDATE
+  ) held
+  WHERE u.id = held.id`;
 
 export const SET_FINAL_STATUS = `
   UPDATE code_reservation
@@ -51,10 +57,34 @@ export const LATEST_AUTO_JOB = `
   ORDER BY date_created DESC
   LIMIT 1`;
 
-/** How to make more codes like the pool's: the settings of the latest job for the same codes. */
-export const LATEST_JOB_SETTINGS = `
-  SELECT length, character_set, domain, sscc_company_prefix, sscc_extension_digit, user_created
-  FROM identifier_job
-  WHERE account = $1 AND type = $2 AND product IS NOT DISTINCT FROM $3
-  ORDER BY date_created DESC
+/**
+ * How to make more codes like the pool's: the pool policy of the same codes if there is one, else
+ * the settings of the latest job for them. $1 account, $2 code type, $3 product.
+ */
+export const CODE_SETTINGS = `
+  SELECT * FROM (
+    SELECT 0 AS rank, length, character_set, NULL::uuid AS domain, sscc_company_prefix,
+      sscc_extension_digit, false AS epc_mode, coalesce(user_updated, user_created) AS user_created
+    FROM code_pool
+    WHERE account = $1 AND code_type = $2 AND product IS NOT DISTINCT FROM $3
+    UNION ALL (
+      SELECT 1, length, character_set, domain, sscc_company_prefix, sscc_extension_digit, epc_mode,
+        user_created
+      FROM identifier_job
+      WHERE account = $1 AND type = $2 AND product IS NOT DISTINCT FROM $3
+      ORDER BY date_created DESC
+      LIMIT 1)
+  ) settings
+  ORDER BY rank
   LIMIT 1`;
+
+/** The identifier job a short reservation asks for; it points back at the reservation. */
+export const INSERT_AUTO_JOB = `
+  INSERT INTO identifier_job (id, account, quantity, type, product, length, character_set, domain,
+    sscc_company_prefix, sscc_extension_digit, epc_mode, reference_id, code_reservation, user_created)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+
+/** A reservation that waits for codes is in progress, even before it holds any. */
+export const MARK_IN_PROGRESS = `
+  UPDATE code_reservation SET status = 'in_progress', date_updated = now()
+  WHERE id = $1 AND status = 'new'`;

@@ -22,7 +22,10 @@ export const CODE_RESERVATION_COLLECTION: CollectionDefinition = {
     reference_id: { type: 'string' },
     purchase_order: { type: 'string' },
     account: { type: 'uuid', relation: { kind: 'm2o', collection: 'account' } },
-    codes: { type: 'uuid', relation: { kind: 'o2m', collection: 'unique_code', field: 'reservation' } },
+    codes: {
+      type: 'uuid',
+      relation: { kind: 'o2m', collection: 'unique_code', field: 'reservation' },
+    },
     ...AUDIT_FIELDS,
   },
 };

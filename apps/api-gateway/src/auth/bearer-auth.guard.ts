@@ -17,12 +17,18 @@ export class BearerAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+    if (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    ) {
       return true;
     }
     const request = context.switchToHttp().getRequest<Request & { actor?: unknown }>();
     const token = bearerToken(request);
-    if (!token) throw new InvalidCredentialsError('Missing "Authorization: Bearer <token>" header.');
+    if (!token)
+      throw new InvalidCredentialsError('Missing "Authorization: Bearer <token>" header.');
     request.actor = await this.auth.authenticate(token);
     return true;
   }

@@ -7,5 +7,6 @@ export interface AuthenticatedRequest {
 
 /** The authenticated caller, set by `BearerAuthGuard`. */
 export const CurrentActor = createParamDecorator(
-  (_: unknown, context: ExecutionContext): Actor => context.switchToHttp().getRequest<AuthenticatedRequest>().actor,
+  (_: unknown, context: ExecutionContext): Actor =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().actor,
 );

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { Response } from 'express';
 import { PublicError } from '@sid/shared/errors';
 
@@ -28,7 +35,8 @@ export class PublicErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<{ method: string; url: string }>();
     const { status, message, extensions } = this.describe(error, request);
-    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (status >= 500)
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return;
     response.status(status).json({ errors: [{ message, extensions }] });
   }
@@ -38,7 +46,11 @@ export class PublicErrorFilter implements ExceptionFilter {
     request: { method: string; url: string },
   ): { status: number; message: string; extensions: Record<string, unknown> } {
     if (error instanceof PublicError) {
-      return { status: error.status, message: error.message, extensions: { ...error.extensions, code: error.code } };
+      return {
+        status: error.status,
+        message: error.message,
+        extensions: { ...error.extensions, code: error.code },
+      };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
@@ -48,14 +60,26 @@ export class PublicErrorFilter implements ExceptionFilter {
           : status === HttpStatus.BAD_REQUEST && /JSON/.test(error.message)
             ? 'The request body is not valid JSON.'
             : error.message;
-      return { status, message, extensions: { code: HTTP_CODES[status] ?? 'INTERNAL_SERVER_ERROR' } };
+      return {
+        status,
+        message,
+        extensions: { code: HTTP_CODES[status] ?? 'INTERNAL_SERVER_ERROR' },
+      };
     }
     const bodyError = error as { type?: string; status?: number };
     if (bodyError?.type === 'entity.parse.failed') {
-      return { status: 400, message: 'The request body is not valid JSON.', extensions: { code: 'INVALID_PAYLOAD' } };
+      return {
+        status: 400,
+        message: 'The request body is not valid JSON.',
+        extensions: { code: 'INVALID_PAYLOAD' },
+      };
     }
     if (bodyError?.type === 'entity.too.large') {
-      return { status: 413, message: 'The request body is too large.', extensions: { code: 'REQUEST_TOO_LARGE' } };
+      return {
+        status: 413,
+        message: 'The request body is too large.',
+        extensions: { code: 'REQUEST_TOO_LARGE' },
+      };
     }
     return {
       status: 500,

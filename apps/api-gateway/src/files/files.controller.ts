@@ -14,7 +14,11 @@ export class FilesController {
   ) {}
 
   @Get('files/:id')
-  async metadata(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: Record<string, unknown>) {
+  async metadata(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+  ) {
     return { data: await this.reads.readOne(actor, 'file', id, query) };
   }
 

@@ -1,6 +1,10 @@
 import { ACCOUNT_COLLECTION, USERS_COLLECTION } from '@sid/accounts';
 import { DOMAIN_COLLECTION, ORGANISATION_COLLECTION, PRODUCT_COLLECTION } from '@sid/catalog';
-import { IDENTIFIER_JOB_COLLECTION, UNIQUE_CODE_COLLECTION } from '@sid/codes';
+import {
+  CODE_POOL_COLLECTION,
+  IDENTIFIER_JOB_COLLECTION,
+  UNIQUE_CODE_COLLECTION,
+} from '@sid/codes';
 import { FILE_COLLECTION } from '@sid/exports';
 import { CODE_RESERVATION_COLLECTION } from '@sid/reservations';
 import { CollectionRegistry } from '@sid/shared/items';
@@ -16,6 +20,7 @@ export const COLLECTIONS = new CollectionRegistry([
   UNIQUE_CODE_COLLECTION,
   CODE_RESERVATION_COLLECTION,
   FILE_COLLECTION,
+  CODE_POOL_COLLECTION,
 ]);
 
 /** Collections reachable at `/items/<collection>`; `users`, `account` and `file` are read through relations and `/files`. */
@@ -26,4 +31,5 @@ export const ITEM_COLLECTIONS = [
   'identifier_job',
   'unique_code',
   'code_reservation',
+  'code_pool',
 ] as const;

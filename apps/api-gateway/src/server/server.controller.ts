@@ -24,6 +24,9 @@ export class ServerController {
   @Get('health')
   @HealthCheck()
   check() {
-    return this.health.check([() => this.database.pingCheck('database'), () => this.redis.isHealthy('redis')]);
+    return this.health.check([
+      () => this.database.pingCheck('database'),
+      () => this.redis.isHealthy('redis'),
+    ]);
   }
 }

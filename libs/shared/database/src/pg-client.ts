@@ -5,7 +5,10 @@ import { DataSource } from 'typeorm';
  * Lends a raw `pg` client from TypeORM's own pool, for the hot paths that TypeORM cannot express
  * (COPY streams, SKIP LOCKED claims in one round trip). The client is released afterwards.
  */
-export async function withPgClient<T>(db: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withPgClient<T>(
+  db: DataSource,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   const runner = db.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   try {
@@ -16,7 +19,10 @@ export async function withPgClient<T>(db: DataSource, work: (client: PoolClient)
 }
 
 /** Runs `work` in a transaction on a raw client: COMMIT on success, ROLLBACK on any error. */
-export async function inPgTransaction<T>(db: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function inPgTransaction<T>(
+  db: DataSource,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   return withPgClient(db, async (client) => {
     await client.query('BEGIN');
     try {

@@ -1,4 +1,21 @@
 import { Actor } from './actor';
+import { CompiledQuery } from './query-scope';
+
+/**
+ * The items one part of a batch update changes: `query` selects their primary keys (one column,
+ * tenant scope and filter already applied, see compileKeyQuery). When the caller named `keys`,
+ * every one of them must be found, or nothing changes.
+ */
+export interface ItemSelection {
+  query: CompiledQuery;
+  keys?: string[];
+}
+
+/** One part of `PATCH /items/<collection>`: the same changes for every selected item. */
+export interface BatchUpdate {
+  selection: ItemSelection;
+  input: Record<string, unknown>;
+}
 
 /**
  * How a collection is written through `/items/<collection>`. Reads are generic (the query
@@ -10,6 +27,11 @@ export interface CollectionWriter {
   create(actor: Actor, input: Record<string, unknown>): Promise<string>;
   update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void>;
   delete(actor: Actor, id: string): Promise<void>;
+  /**
+   * Batch update (`PATCH /items/<collection>` with keys, a query or an array of items): every
+   * part in one transaction, all or nothing. Returns the primary keys of the changed items.
+   */
+  updateMany?(actor: Actor, updates: BatchUpdate[]): Promise<string[]>;
 }
 
 /** Nest injection token under which every writer is collected. */

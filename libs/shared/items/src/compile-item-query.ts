@@ -6,7 +6,7 @@ import { orderBy } from './compile-sort';
 import { ItemQuery } from './item-query';
 import { CompiledQuery, QueryScope } from './query-scope';
 import { SqlContext } from './sql-context';
-import { tableRef } from './sql-fragments';
+import { columnRef, tableRef } from './sql-fragments';
 
 /**
  * One statement returning one row per item, in a single json column `item` shaped as Directus
@@ -54,6 +54,26 @@ export function compileCountQuery(
   // float8: read by pg as a JS number (bigint would be a string), exact up to 2^53.
   return {
     sql: `SELECT count(*)::float8 AS count FROM ${tableRef(definition)} AS ${alias}${where}`,
+    params: context.params,
+  };
+}
+
+/**
+ * The primary keys (one column, `key`) of the items a batch write may touch: tenant scope, filter
+ * and search applied. Embedded by writers as a subquery, so its `$n` come first.
+ */
+export function compileKeyQuery(
+  registry: CollectionRegistry,
+  collection: string,
+  query: Pick<ItemQuery, 'filter' | 'search'>,
+  scope: QueryScope,
+): CompiledQuery {
+  const definition = registry.get(collection);
+  const context = new SqlContext(registry, scope);
+  const alias = context.alias();
+  const where = whereClause(context, definition, alias, query, true);
+  return {
+    sql: `SELECT ${columnRef(alias, definition, definition.primaryKey)} AS key FROM ${tableRef(definition)} AS ${alias}${where}`,
     params: context.params,
   };
 }

@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './app-process';
+export * from './transaction-holders';
