@@ -1,6 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { IdentifierGenerationService, PermanentJobError } from '@sid/codes';
-import { GenerateIdentifiersPayload, JobName, QueueName, QueueWorkerFactory } from '@sid/shared/queue';
+import {
+  GenerateIdentifiersPayload,
+  JobName,
+  QueueName,
+  QueueWorkerFactory,
+} from '@sid/shared/queue';
 
 /** Thin: each `generate-identifiers` job runs the identifier job it names. */
 @Injectable()
@@ -15,13 +20,20 @@ export class IdentifierJobProcessor implements OnModuleInit {
       handlers: {
         [JobName.GenerateIdentifiers]: ({ identifierJobId }, job) =>
           this.generation.run(identifierJobId, (created, quantity) =>
-            job.updateProgress({ created, quantity, percent: Math.floor((created / quantity) * 100) }),
+            job.updateProgress({
+              created,
+              quantity,
+              percent: Math.floor((created / quantity) * 100),
+            }),
           ),
       },
       permanentErrors: [PermanentJobError],
       onFailed: async (payload, error) => {
         if (error.name === 'UnrecoverableError') return; // already recorded by the service
-        await this.generation.fail((payload as GenerateIdentifiersPayload).identifierJobId, error.message);
+        await this.generation.fail(
+          (payload as GenerateIdentifiersPayload).identifierJobId,
+          error.message,
+        );
       },
     });
   }

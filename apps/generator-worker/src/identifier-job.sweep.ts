@@ -24,7 +24,11 @@ export class IdentifierJobSweep extends RecoverySweep {
     );
     let recovered = 0;
     for (const { id } of rows) {
-      if ((await this.queue.ensure(JobName.GenerateIdentifiers, { identifierJobId: id })) !== 'present') recovered++;
+      if (
+        (await this.queue.ensure(JobName.GenerateIdentifiers, { identifierJobId: id })) !==
+        'present'
+      )
+        recovered++;
     }
     return recovered;
   }

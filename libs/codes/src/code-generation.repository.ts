@@ -5,9 +5,10 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { inPgTransaction, isPgError, PG_UNIQUE_VIOLATION } from '@sid/shared/database';
-import { GeneratedCode } from './code-plan';
+import { CodeBatches, GeneratedCode } from './code-plan';
 import {
   ADD_CREATED,
+  BULK_WRITE_ALLOWED,
   CLAIM_SSCC_RANGE,
   COPY_CODES,
   COPY_STAGING,
@@ -18,6 +19,9 @@ import {
   CREATE_STAGING,
   INSERT_FROM_STAGING,
   LOCK_JOB,
+  FIRE_ROW_TRIGGERS,
+  LOCK_CODE_PARENTS,
+  SKIP_ROW_TRIGGERS,
   TRUNCATE_STAGING,
 } from './code-generation.sql';
 
@@ -39,13 +43,11 @@ export interface LockedJob {
 /** One transaction of the generator, with the job row locked. */
 export interface ChunkTransaction {
   job: LockedJob;
-  /** Inserts codes; returns how many were new (the others collided with existing codes). */
-  insert(codes: GeneratedCode[]): Promise<number>;
+  /** Writes codes as they are made; returns how many were new (others collided with stored codes). */
+  insert(codes: CodeBatches): Promise<number>;
   claimSsccRange(prefix: string, extension: number, start: bigint, count: number): Promise<bigint>;
   addCreated(count: number): Promise<number>;
 }
-
-const ROWS_PER_WRITE = 5_000;
 
 @Injectable()
 export class CodeGenerationRepository {
@@ -71,16 +73,40 @@ export class CodeGenerationRepository {
     });
   }
 
-  /** Runs `work` in one transaction holding the job's row lock; null if the job is gone. */
-  inChunk<T>(owner: CodeOwner, work: (tx: ChunkTransaction) => Promise<T>): Promise<T | null> {
+  /**
+   * Runs `work` in one transaction holding the job's row lock; null if the job is gone.
+   *
+   * Every code of a chunk has the same account, product, job and creator, so when the database
+   * lets us (see BULK_WRITE_ALLOWED) the chunk checks and key-share-locks those parents once, as
+   * the foreign-key triggers would for each row, and skips the per-row triggers: for a COPY they
+   * cost as much as the COPY itself.
+   */
+  async inChunk<T>(
+    owner: CodeOwner,
+    work: (tx: ChunkTransaction) => Promise<T>,
+  ): Promise<T | null> {
+    const bulk = await this.bulkWriteAllowed();
     return inPgTransaction(this.db, async (client) => {
       const { rows } = await client.query<LockedJob>(LOCK_JOB, [owner.identifierJob]);
       if (rows.length === 0) return null;
+      if (bulk) await lockParents(client, owner);
       return work({
         job: rows[0],
-        insert: (codes) => insertCodes(client, owner, codes),
+        insert: async (batches) => {
+          if (!bulk) return insertCodes(client, owner, batches);
+          // Only the codes' writes skip triggers; on error the whole transaction rolls back.
+          await client.query(SKIP_ROW_TRIGGERS);
+          const written = await insertCodes(client, owner, batches);
+          await client.query(FIRE_ROW_TRIGGERS);
+          return written;
+        },
         claimSsccRange: async (prefix, extension, start, count) => {
-          const result = await client.query(CLAIM_SSCC_RANGE, [prefix, extension, start.toString(), count]);
+          const result = await client.query(CLAIM_SSCC_RANGE, [
+            prefix,
+            extension,
+            start.toString(),
+            count,
+          ]);
           return BigInt(result.rows[0].first);
         },
         addCreated: async (count) => {
@@ -90,30 +116,69 @@ export class CodeGenerationRepository {
       });
     });
   }
+
+  /** Whether a chunk may skip row triggers safely (see BULK_WRITE_ALLOWED); asked per chunk. */
+  private async bulkWriteAllowed(): Promise<boolean> {
+    try {
+      const [{ allowed }] = await this.db.query(BULK_WRITE_ALLOWED);
+      return allowed === true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * The foreign-key checks of a chunk's codes, done once: each parent must exist, and stays
+ * key-share locked until commit (the job row is already locked for update). The codes' writes
+ * then skip triggers; unique_code has no triggers but those checks (see BULK_WRITE_ALLOWED), and
+ * CHECK constraints and unique indexes are not triggers: they still hold for every row.
+ */
+async function lockParents(client: PoolClient, owner: CodeOwner): Promise<void> {
+  const { rows } = await client.query<Record<string, boolean>>(LOCK_CODE_PARENTS, [
+    owner.account,
+    owner.product,
+    owner.userCreated,
+  ]);
+  const missing = Object.keys(rows[0]).filter((parent) => !rows[0][parent]);
+  if (missing.length > 0) {
+    throw new Error(
+      `identifier_job ${owner.identifierJob}: its ${missing.join(', ')} no longer exist`,
+    );
+  }
 }
 
 /**
  * COPY straight into `unique_code` inside a savepoint. A collision with a stored code (or within
- * the chunk) aborts the COPY; the chunk is then staged and inserted with ON CONFLICT DO NOTHING,
- * and the caller generates replacements for what was skipped.
+ * the chunk) aborts the COPY; the codes are then made again, staged and inserted with ON CONFLICT
+ * DO NOTHING, and the caller generates replacements for what was skipped.
  */
-async function insertCodes(client: PoolClient, owner: CodeOwner, codes: GeneratedCode[]): Promise<number> {
-  if (codes.length === 0) return 0;
+async function insertCodes(
+  client: PoolClient,
+  owner: CodeOwner,
+  batches: CodeBatches,
+): Promise<number> {
   const prefix = [owner.account, owner.type, owner.product, owner.identifierJob, owner.userCreated]
     .map((value) => (value === null ? '\\N' : copyText(value)))
     .join('\t');
   await client.query('SAVEPOINT copy_codes');
   try {
-    await copyRows(client, COPY_CODES, codes, (c) => `${prefix}\t${codeColumns(c)}\n`);
+    const written = await copyRows(
+      client,
+      COPY_CODES,
+      batches(),
+      (c) => `${prefix}\t${codeColumns(c)}\n`,
+    );
     await client.query('RELEASE SAVEPOINT copy_codes');
-    return codes.length;
+    return written;
   } catch (error) {
     if (!isPgError(error, PG_UNIQUE_VIOLATION)) throw error;
     await client.query('ROLLBACK TO SAVEPOINT copy_codes');
   }
   await client.query(CREATE_STAGING);
   await client.query(TRUNCATE_STAGING);
-  await copyRows(client, COPY_STAGING, codes, (c) => `${codeColumns(c)}\n`);
+  // The staged codes are made afresh: new random codes, or the same SSCCs of the claimed range.
+  await copyRows(client, COPY_STAGING, batches(), (c) => `${codeColumns(c)}\n`);
   const result = await client.query(INSERT_FROM_STAGING, [
     owner.account,
     owner.type,
@@ -134,19 +199,45 @@ function nullable(value: string | null | undefined): string {
   return value === null || value === undefined ? '\\N' : copyText(value);
 }
 
-async function copyRows<T>(client: PoolClient, sql: string, rows: T[], line: (row: T) => string): Promise<void> {
+/**
+ * One COPY of every batch, each batch made while the previous one is on its way to the server,
+ * so memory holds one batch whatever the chunk size. Returns the rows written. If making a batch
+ * fails, the COPY is cancelled (CopyFail) and the connection is usable again before the error is
+ * rethrown.
+ */
+async function copyRows<T>(
+  client: PoolClient,
+  sql: string,
+  batches: Iterable<T[]>,
+  line: (row: T) => string,
+): Promise<number> {
   const stream = client.query(copyFrom(sql));
+  let refused = false;
   const finished = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
-    stream.on('error', reject);
+    stream.on('error', (error) => {
+      refused = true;
+      reject(error);
+    });
   });
-  for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
-    let text = '';
-    for (const row of rows.slice(i, i + ROWS_PER_WRITE)) text += line(row);
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), finished]);
+  let rows = 0;
+  try {
+    for (const batch of batches) {
+      let text = '';
+      for (const row of batch) text += line(row);
+      rows += batch.length;
+      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), finished]);
+    }
+  } catch (error) {
+    if (!refused) {
+      stream.destroy(error as Error);
+      await finished.catch(() => undefined);
+    }
+    throw error;
   }
   stream.end();
   await finished;
+  return rows;
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -154,5 +245,9 @@ const COPY_SPECIAL = /[\\\t\n\r]/;
 /** Escapes a value for COPY's text format (codes from our alphabets never need it). */
 export function copyText(value: string): string {
   if (!COPY_SPECIAL.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
 }

@@ -9,6 +9,36 @@ export const LOCK_JOB = `
   WHERE j.id = $1
   FOR UPDATE`;
 
+/**
+ * May the generator skip unique_code's per-row foreign-key triggers (and check each chunk's
+ * parents once instead)? Only if the role may set session_replication_role (a superuser, or
+ * `GRANT SET ON PARAMETER session_replication_role TO <role>`, PostgreSQL 15+) and unique_code
+ * has no trigger of its own: skipping must never silence anything but the foreign-key checks.
+ */
+export const BULK_WRITE_ALLOWED = `
+  SELECT has_parameter_privilege('session_replication_role', 'SET')
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_trigger WHERE tgrelid = 'unique_code'::regclass AND NOT tgisinternal
+    )
+    AND NOT EXISTS (SELECT 1 FROM pg_rules WHERE tablename = 'unique_code') AS allowed`;
+
+/**
+ * What the foreign keys of every code of a chunk would check (its job row is locked already):
+ * each parent exists, key-share locked until commit so that nobody deletes it meanwhile.
+ */
+export const LOCK_CODE_PARENTS = `
+  WITH a AS (SELECT 1 FROM account WHERE id = $1 FOR KEY SHARE),
+       p AS (SELECT 1 FROM product WHERE id = $2 FOR KEY SHARE),
+       u AS (SELECT 1 FROM app_user WHERE id = $3 FOR KEY SHARE)
+  SELECT EXISTS (SELECT 1 FROM a) AS account,
+         ($2::text IS NULL OR EXISTS (SELECT 1 FROM p)) AS product,
+         ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM u)) AS user_created`;
+
+/** Until FIRE_ROW_TRIGGERS (or the end of the transaction) the session fires no triggers. */
+export const SKIP_ROW_TRIGGERS = `SET LOCAL session_replication_role = replica`;
+
+export const FIRE_ROW_TRIGGERS = `SET LOCAL session_replication_role TO DEFAULT`;
+
 /** Fast path: straight into the table. Any unique violation aborts it (see the savepoint). */
 export const COPY_CODES = `
   COPY unique_code (account, type, product, identifier_job, user_created, code, digital_link, epc_join_key,

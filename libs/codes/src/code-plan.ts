@@ -4,8 +4,10 @@ import {
   CHARACTER_SETS,
   CharacterSet,
   checkCodeSpace,
+  encodeAiValue,
   graiLink,
   GRAI_SERIAL_MAX_LENGTH,
+  isCset82,
   RandomCodeGenerator,
   sgtin96,
   sgtin96SerialGenerator,
@@ -26,6 +28,16 @@ export interface GeneratedCode {
   epc_uri?: string | null;
   epc_hex?: string | null;
 }
+
+/**
+ * The codes of one chunk (or one round of it), as batches of at most CODE_BATCH_SIZE codes made
+ * while they are written. Calling it again starts over: with new random codes, or with the same
+ * SSCCs of the range claimed for it.
+ */
+export type CodeBatches = () => Iterable<GeneratedCode[]>;
+
+/** Codes made and written at a time: bounds a worker's memory whatever the chunk size. */
+export const CODE_BATCH_SIZE = 5_000;
 
 /** Everything needed to make the codes of one job, resolved from the job, its product and domain. */
 export interface CodePlan {
@@ -121,36 +133,46 @@ function epcPlanProblem(plan: CodePlan, quantity: number, existing: number): str
   return `${problem}; an SGTIN-96 serial has at most ${MAX_EPC_SERIAL_LENGTH} digits, so split the job or leave epc_mode off`;
 }
 
-/** Makes random codes of a plan (all types but SSCC), in batches. */
+/**
+ * Makes random codes of a plan (all types but SSCC), in batches. The GTIN, host and alphabet are
+ * checked once here (every character of our alphabets is URI-unreserved and in GS1 CSet 82), so
+ * that each code costs one random draw and a few string concatenations.
+ */
 export function randomCodeSource(plan: CodePlan): (count: number) => GeneratedCode[] {
-  const generator = new RandomCodeGenerator(CHARACTER_SETS[plan.characterSet], plan.length);
+  const alphabet = CHARACTER_SETS[plan.characterSet];
+  const generator = new RandomCodeGenerator(alphabet, plan.length);
   const { host } = plan;
   switch (plan.type) {
     case 'sgtin': {
       const gtin = required(plan.gtin, 'gtin');
       if (plan.epcMode) return epcCodeSource(plan, gtin);
+      const link = prefixOf(alphabet, (serial) => sgtinLink(host, gtin, serial));
+      const key = prefixOf(alphabet, (serial) => sgtinEpcJoinKey(gtin, serial));
       return (count) =>
         generator.batch(count).map((serial) => ({
           code: serial,
-          digital_link: sgtinLink(host, gtin, serial),
-          epc_join_key: sgtinEpcJoinKey(gtin, serial),
+          digital_link: link + serial,
+          epc_join_key: key + serial,
         }));
     }
     case 'grai': {
       const gtin = required(plan.gtin, 'gtin');
+      const grai = prefixOf(alphabet, (serial) => buildGrai(gtin, serial));
+      const link = prefixOf(alphabet, (serial) => graiLink(host, buildGrai(gtin, serial)));
       return (count) =>
-        generator.batch(count).map((serial) => {
-          const grai = buildGrai(gtin, serial);
-          return { code: grai, digital_link: graiLink(host, grai), epc_join_key: grai };
-        });
-    }
-    case 'short_code':
-      return (count) =>
-        generator.batch(count).map((code) => ({
-          code,
-          digital_link: shortCodeLink(host, code),
-          epc_join_key: null,
+        generator.batch(count).map((serial) => ({
+          code: grai + serial,
+          digital_link: link + serial,
+          epc_join_key: grai + serial,
         }));
+    }
+    case 'short_code': {
+      const link = prefixOf(alphabet, (code) => shortCodeLink(host, code));
+      return (count) =>
+        generator
+          .batch(count)
+          .map((code) => ({ code, digital_link: link + code, epc_join_key: null }));
+    }
     case 'sscc':
       throw new Error('SSCCs are sequential: use ssccCodes');
   }
@@ -160,18 +182,57 @@ export function randomCodeSource(plan: CodePlan): (count: number) => GeneratedCo
 function epcCodeSource(plan: CodePlan, gtin: string): (count: number) => GeneratedCode[] {
   const generator = sgtin96SerialGenerator(plan.length);
   const companyPrefixLength = required(plan.companyPrefix, 'company prefix').length;
-  const { host } = plan;
+  const digits = CHARACTER_SETS.numeric;
+  const link = prefixOf(digits, (serial) => sgtinLink(plan.host, gtin, serial));
+  const key = prefixOf(digits, (serial) => sgtinEpcJoinKey(gtin, serial));
   return (count) =>
     generator.batch(count).map((serial) => {
       const epc = sgtin96(gtin, companyPrefixLength, serial);
       return {
         code: serial,
-        digital_link: sgtinLink(host, gtin, serial),
-        epc_join_key: sgtinEpcJoinKey(gtin, serial),
+        digital_link: link + serial,
+        epc_join_key: key + serial,
         epc_uri: epc.epcUri,
         epc_hex: epc.epcHex,
       };
     });
+}
+
+/**
+ * What `build(serial)` puts before the serial, for serials drawn from `alphabet`: `build` runs
+ * (with its checks) once, and every code's value is then this prefix + its serial as is.
+ */
+function prefixOf(alphabet: string, build: (serial: string) => string): string {
+  for (const char of alphabet) {
+    if (encodeAiValue(char) !== char || !isCset82(char)) {
+      throw new Error(`"${char}" would need escaping in a digital link`);
+    }
+  }
+  const sample = alphabet[0];
+  const value = build(sample);
+  if (!value.endsWith(sample))
+    throw new Error(`"${value}" does not end with its serial "${sample}"`);
+  return value.slice(0, value.length - sample.length);
+}
+
+/** `count` random codes, in batches of at most CODE_BATCH_SIZE. */
+export function randomBatches(
+  source: (count: number) => GeneratedCode[],
+  count: number,
+): CodeBatches {
+  return function* () {
+    for (let done = 0; done < count; done += CODE_BATCH_SIZE)
+      yield source(Math.min(CODE_BATCH_SIZE, count - done));
+  };
+}
+
+/** The `count` SSCCs from serial reference `first`, in batches of at most CODE_BATCH_SIZE. */
+export function ssccBatches(plan: CodePlan, first: bigint, count: number): CodeBatches {
+  return function* () {
+    for (let done = 0; done < count; done += CODE_BATCH_SIZE) {
+      yield ssccCodes(plan, first + BigInt(done), Math.min(CODE_BATCH_SIZE, count - done));
+    }
+  };
 }
 
 /** `count` consecutive SSCCs starting at serial reference `first`. */

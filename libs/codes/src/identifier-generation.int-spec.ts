@@ -7,8 +7,6 @@ import { DatabaseModule, runMigrations } from '@sid/shared/database';
 import { InvalidPayloadError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
 import { JobQueue, QueueModule, QueueName } from '@sid/shared/queue';
-// Test-only dependency: every integration suite creates its database with the shared testing lib.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { CodePlan, GeneratedCode } from './code-plan';
 import { CODE_SOURCE_FACTORY, CodeSourceFactory, defaultCodeSourceFactory } from './code-source';
@@ -25,7 +23,8 @@ const SGTIN96_LIMIT = 2n ** 38n;
 /** GS1 mod-10 check digit, written here again so that the tests do not trust the code under test. */
 function mod10(body: string): number {
   let sum = 0;
-  for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+  for (let i = 0; i < body.length; i++)
+    sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
   return (10 - (sum % 10)) % 10;
 }
 const withCheck = (body: string) => body + mod10(body);
@@ -95,19 +94,26 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await moduleRef?.get(JobQueue).queue(QueueName.IdentifierGeneration).obliterate({ force: true });
+  const jobQueue = moduleRef?.get(JobQueue);
+  for (const name of Object.values(QueueName))
+    await jobQueue?.queue(name).obliterate({ force: true });
   await moduleRef?.close();
   await database?.drop();
 });
 
 /** One account with a user, a default and a second domain, an organisation and three products. */
 async function seed(): Promise<Actor> {
-  const [{ id: account }] = await db.query(`INSERT INTO account (name) VALUES ('Brand') RETURNING id`);
+  const [{ id: account }] = await db.query(
+    `INSERT INTO account (name) VALUES ('Brand') RETURNING id`,
+  );
   const [{ id: user }] = await db.query(
     `INSERT INTO app_user (account, email) VALUES ($1, 'gen@brand.test') RETURNING id`,
     [account],
   );
-  await db.query(`INSERT INTO domain (account, host, is_default) VALUES ($1, $2, true)`, [account, HOST]);
+  await db.query(`INSERT INTO domain (account, host, is_default) VALUES ($1, $2, true)`, [
+    account,
+    HOST,
+  ]);
   [{ id: otherDomain }] = await db.query(
     `INSERT INTO domain (account, host, is_default) VALUES ($1, $2, false) RETURNING id`,
     [account, OTHER_HOST],
@@ -120,7 +126,17 @@ async function seed(): Promise<Actor> {
   );
   await db.query(
     `INSERT INTO product (id, gtin, account, brand_owner) VALUES ($1, $2, $7, $8), ($3, $4, $7, NULL), ($5, $6, $7, $9)`,
-    [PRODUCT, GTIN, PRODUCT_NO_OWNER, GTIN_NO_OWNER, PRODUCT_OWNER_NO_PREFIX, GTIN_OWNER_NO_PREFIX, account, owner, ownerWithoutPrefix],
+    [
+      PRODUCT,
+      GTIN,
+      PRODUCT_NO_OWNER,
+      GTIN_NO_OWNER,
+      PRODUCT_OWNER_NO_PREFIX,
+      GTIN_OWNER_NO_PREFIX,
+      account,
+      owner,
+      ownerWithoutPrefix,
+    ],
   );
   return { userId: user, accountId: account, admin: false };
 }
@@ -156,7 +172,10 @@ async function codesOf(id: string): Promise<CodeRow[]> {
 async function runRecording(id: string): Promise<number[]> {
   const reports: number[] = [];
   const outcome = await service.run(id, async (created, quantity) => {
-    const [{ quantity_created }] = await db.query(`SELECT quantity_created FROM identifier_job WHERE id = $1`, [id]);
+    const [{ quantity_created }] = await db.query(
+      `SELECT quantity_created FROM identifier_job WHERE id = $1`,
+      [id],
+    );
     expect(quantity_created).toBe(created);
     expect(quantity).toBe((await job(id)).quantity);
     reports.push(created);
@@ -167,7 +186,12 @@ async function runRecording(id: string): Promise<number[]> {
 
 async function expectComplete(id: string, quantity: number): Promise<CodeRow[]> {
   const row = await job(id);
-  expect(row).toMatchObject({ status: 'complete', quantity, quantity_created: quantity, error_message: null });
+  expect(row).toMatchObject({
+    status: 'complete',
+    quantity,
+    quantity_created: quantity,
+    error_message: null,
+  });
   const codes = await codesOf(id);
   expect(codes).toHaveLength(quantity);
   expect(new Set(codes.map((c) => c.code)).size).toBe(quantity);
@@ -177,14 +201,22 @@ async function expectComplete(id: string, quantity: number): Promise<CodeRow[]> 
 const charClass = (set: CharacterSet) => `[${CHARACTER_SETS[set]}]`;
 const ssccSerial = (sscc: string, prefix: string) => Number(sscc.slice(1 + prefix.length, 17));
 
-/** A code source that returns `first` (in place of the first codes of its first batch), then real codes. */
-function sourceWithFirstBatch(first: (plan: CodePlan) => GeneratedCode[], calls: number[]): CodeSourceFactory {
+/**
+ * A code source whose first `forcedBatches` batches start with `first`, then real codes. (After a
+ * collision the generator makes the chunk's codes again for staging: a second forced batch
+ * reaches the staging path with the same collisions.)
+ */
+function sourceWithFirstBatch(
+  first: (plan: CodePlan) => GeneratedCode[],
+  calls: number[],
+  forcedBatches = 1,
+): CodeSourceFactory {
   return (plan) => {
     const real = defaultCodeSourceFactory(plan);
     return (count) => {
       calls.push(count);
       const batch = real(count);
-      if (calls.length === 1) {
+      if (calls.length <= forcedBatches) {
         const forced = first(plan);
         batch.splice(0, forced.length, ...forced);
       }
@@ -209,7 +241,12 @@ describe('the independent check digit of these tests', () => {
 describe('sgtin', () => {
   it('writes quantity codes in committed chunks, with links and EPC join keys', async () => {
     const id = await writer.create(actor, { product: PRODUCT, quantity: 1_234 });
-    expect(await job(id)).toMatchObject({ status: 'new', quantity_created: 0, length: 8, character_set: 'alphanumeric' });
+    expect(await job(id)).toMatchObject({
+      status: 'new',
+      quantity_created: 0,
+      length: 8,
+      character_set: 'alphanumeric',
+    });
 
     expect(await runRecording(id)).toEqual([500, 1_000, 1_234]);
 
@@ -230,23 +267,36 @@ describe('sgtin', () => {
     }
   });
 
-  it.each(Object.keys(CHARACTER_SETS) as CharacterSet[])('honours the %s character set', async (set) => {
-    const id = await writer.create(actor, { product: PRODUCT, quantity: 400, character_set: set, length: 10 });
-    const codes = await (async () => {
-      await service.run(id);
-      return expectComplete(id, 400);
-    })();
-    const pattern = new RegExp(`^${charClass(set)}{10}$`);
-    for (const c of codes) expect(c.code).toMatch(pattern);
-    // 4,000 characters: every character of the set shows up (each is expected 60+ times).
-    const seen = new Set(codes.flatMap((c) => [...c.code]));
-    expect([...seen].sort().join('')).toBe([...CHARACTER_SETS[set]].sort().join(''));
-  });
+  it.each(Object.keys(CHARACTER_SETS) as CharacterSet[])(
+    'honours the %s character set',
+    async (set) => {
+      const id = await writer.create(actor, {
+        product: PRODUCT,
+        quantity: 400,
+        character_set: set,
+        length: 10,
+      });
+      const codes = await (async () => {
+        await service.run(id);
+        return expectComplete(id, 400);
+      })();
+      const pattern = new RegExp(`^${charClass(set)}{10}$`);
+      for (const c of codes) expect(c.code).toMatch(pattern);
+      // 4,000 characters: every character of the set shows up (each is expected 60+ times).
+      const seen = new Set(codes.flatMap((c) => [...c.code]));
+      expect([...seen].sort().join('')).toBe([...CHARACTER_SETS[set]].sort().join(''));
+    },
+  );
 });
 
 describe('grai', () => {
   it('makes 0 + company prefix + asset type + check digit + a random serial, linked under /8003/', async () => {
-    const id = await writer.create(actor, { type: 'grai', product: PRODUCT, quantity: 700, length: 12 });
+    const id = await writer.create(actor, {
+      type: 'grai',
+      product: PRODUCT,
+      quantity: 700,
+      length: 12,
+    });
     await service.run(id);
     const codes = await expectComplete(id, 700);
     const base = withCheck(`0${GTIN.slice(1, 13)}`);
@@ -308,7 +358,12 @@ describe('sscc', () => {
 
   it('gives two jobs running at once disjoint, consecutive ranges, and the next job continues after them', async () => {
     const create = (extra: Record<string, unknown>) =>
-      writer.create(actor, { type: 'sscc', sscc_company_prefix: prefix, sscc_extension_digit: 5, ...extra });
+      writer.create(actor, {
+        type: 'sscc',
+        sscc_company_prefix: prefix,
+        sscc_extension_digit: 5,
+        ...extra,
+      });
     const a = await create({ quantity: 1_300, sscc_start_serial: 1_000 });
     const b = await create({ quantity: 1_200, sscc_start_serial: 1_000 });
     await Promise.all([service.run(a), service.run(b)]);
@@ -321,11 +376,13 @@ describe('sscc', () => {
 
     const c = await create({ quantity: 300 });
     await service.run(c);
-    const serialsC = (await expectComplete(c, 300)).map((x) => ssccSerial(x.code, prefix)).sort((x, y) => x - y);
+    const serialsC = (await expectComplete(c, 300))
+      .map((x) => ssccSerial(x.code, prefix))
+      .sort((x, y) => x - y);
     expect(serialsC[0]).toBe(3_500);
     expect(serialsC[299]).toBe(3_799);
 
-    // A start beyond the counter is honoured; the other extension digit's counter is its own.
+    // A start beyond the counter is honoured.
     const d = await create({ quantity: 10, sscc_start_serial: 50_000 });
     await service.run(d);
     expect((await codesOf(d)).map((x) => ssccSerial(x.code, prefix))).toEqual(
@@ -335,7 +392,8 @@ describe('sscc', () => {
 
   it('skips a serial reference somebody registered by hand, never reusing it', async () => {
     const extension = 7;
-    const taken = withCheck(`${extension}${prefix}0000000000`);
+    const taken = withCheck(`${extension}${prefix}${'0'.repeat(16 - prefix.length)}`);
+    expect(taken).toHaveLength(18);
     await db.query(
       `INSERT INTO unique_code (account, code, type, digital_link) VALUES ($1, $2, 'sscc', 'https://x/00/' || $2)`,
       [actor.accountId, taken],
@@ -353,14 +411,23 @@ describe('sscc', () => {
 
   it('refuses at creation a job that cannot fit, and marks error a job that exhausts the space while running', async () => {
     const small = '950600100001'; // 12 digits: 10,000 serial references per extension digit
-    const fields = { type: 'sscc', quantity: 1_200, sscc_company_prefix: small, sscc_extension_digit: 0 };
+    const fields = {
+      type: 'sscc',
+      quantity: 1_200,
+      sscc_company_prefix: small,
+      sscc_extension_digit: 0,
+    };
     await expect(writer.create(actor, { ...fields, sscc_start_serial: 9_500 })).rejects.toThrow(
       /has 10000 SSCC serial references.*only 500 are left, 1200 asked/,
     );
 
     // Two jobs accepted while there was room; together they exhaust it.
     const first = await writer.create(actor, { ...fields, sscc_start_serial: 8_000 });
-    const second = await writer.create(actor, { ...fields, quantity: 1_000, sscc_start_serial: 8_000 });
+    const second = await writer.create(actor, {
+      ...fields,
+      quantity: 1_000,
+      sscc_start_serial: 8_000,
+    });
     await service.run(first);
     await expectComplete(first, 1_200);
     await expect(service.run(second)).rejects.toThrow(PermanentJobError);
@@ -368,7 +435,9 @@ describe('sscc', () => {
     const failed = await job(second);
     expect(failed.status).toBe('error');
     expect(failed.error_message).toMatch(
-      new RegExp(`SSCC serial reference space of company prefix ${small} with extension digit 0 is exhausted`),
+      new RegExp(
+        `SSCC serial reference space of company prefix ${small} with extension digit 0 is exhausted`,
+      ),
     );
     expect(failed.quantity_created).toBe(0);
     expect(await codesOf(second)).toHaveLength(0);
@@ -377,19 +446,40 @@ describe('sscc', () => {
 });
 
 describe('collisions', () => {
-  it('replaces a code that is already stored and a duplicate within the batch', async () => {
+  beforeEach(async () => {
     await db.query(
-      `INSERT INTO unique_code (account, code, type, product, digital_link) VALUES ($1, 'TAKEN001', 'sgtin', $2, 'https://x')`,
+      `INSERT INTO unique_code (account, code, type, product, digital_link)
+       SELECT $1, 'TAKEN001', 'sgtin', $2, 'https://x' WHERE NOT EXISTS (SELECT 1 FROM unique_code WHERE code = 'TAKEN001')`,
       [actor.accountId, PRODUCT],
     );
+  });
+
+  it('makes a chunk afresh when its COPY hits a stored code', async () => {
     const calls: number[] = [];
-    makeSource = sourceWithFirstBatch(() => [sgtinCode('TAKEN001'), sgtinCode('TWICE002'), sgtinCode('TWICE002')], calls);
+    makeSource = sourceWithFirstBatch(() => [sgtinCode('TAKEN001')], calls);
     const id = await writer.create(actor, { product: PRODUCT, quantity: 300 });
 
     await service.run(id);
 
     const codes = (await expectComplete(id, 300)).map((c) => c.code);
-    expect(calls).toEqual([300, 2]);
+    expect(calls).toEqual([300, 300]); // the COPY's batch, then a fresh one for staging
+    expect(codes).not.toContain('TAKEN001');
+  });
+
+  it('replaces a code that is already stored and a duplicate within the batch', async () => {
+    const calls: number[] = [];
+    makeSource = sourceWithFirstBatch(
+      () => [sgtinCode('TAKEN001'), sgtinCode('TWICE002'), sgtinCode('TWICE002')],
+      calls,
+      2,
+    );
+    const id = await writer.create(actor, { product: PRODUCT, quantity: 300 });
+
+    await service.run(id);
+
+    const codes = (await expectComplete(id, 300)).map((c) => c.code);
+    // COPY refused, staged batch keeps 298, then 2 replacements.
+    expect(calls).toEqual([300, 300, 2]);
     expect(codes).not.toContain('TAKEN001');
     expect(codes.filter((c) => c === 'TWICE002')).toHaveLength(1);
     const taken = await db.query(`SELECT identifier_job FROM unique_code WHERE code = 'TAKEN001'`);
@@ -411,7 +501,8 @@ describe('a job run again', () => {
     const firstChunk = (await codesOf(id)).map((c) => c.code);
     expect(firstChunk).toHaveLength(CHUNK);
 
-    // Crash inside the second chunk, after part of it was written: nothing of it remains.
+    // Crash inside the second chunk, after part of it was written (its COPY failed on a stored
+    // code; making the staged codes then fails mid-COPY): nothing of it remains.
     const calls: number[] = [];
     const [existing] = firstChunk;
     makeSource = (plan) => {
@@ -455,27 +546,63 @@ describe('feasibility', () => {
   it('refuses an unsafe quantity for the code space and says which length would do', async () => {
     await refused(
       { product: PRODUCT_NO_OWNER, quantity: 1_000_000, character_set: 'numeric', length: 6 },
-      /1000000 numeric codes of length 6 do not fit in a space of 1000000; use length 9 or more/,
+      /1000000 numeric codes of length 6 would fill 100% of a space of 1000000; use length 9 or more/,
     );
-    // Codes already issued for the product count too.
+  });
+
+  it('counts the codes already issued for the product', async () => {
+    // 10,000 hex codes of length 6 need 10^7 of the 16^6 = 16,777,216 possible: fine on their own...
+    const input = {
+      product: PRODUCT_OWNER_NO_PREFIX,
+      quantity: 10_000,
+      character_set: 'hex',
+      length: 6,
+    };
+    expect(await writer.create(actor, input)).toEqual(expect.any(String));
+    // ...but not on top of 7,000 codes already issued.
+    await db.query(
+      `INSERT INTO unique_code (account, code, type, product, digital_link)
+       SELECT $1, 'X' || i, 'sgtin', $2, 'https://x' FROM generate_series(1, 7000) AS i`,
+      [actor.accountId, PRODUCT_OWNER_NO_PREFIX],
+    );
     await refused(
-      { product: PRODUCT, quantity: 1_000, character_set: 'hex', length: 6 },
-      /on top of \d+ already issued.*use length 7 or more/,
+      input,
+      /10000 hex codes of length 6 \(on top of 7000 already issued\) .*use length 7 or more/,
     );
   });
 
   it('refuses invalid fields with a clear message', async () => {
-    await refused({ product: PRODUCT, quantity: 1_000_001 }, /"quantity": must not be greater than 1000000/);
-    await refused({ product: PRODUCT, quantity: 10, character_set: 'emoji' }, /"character_set": must be one of/);
+    await refused(
+      { product: PRODUCT, quantity: 1_000_001 },
+      /"quantity": must not be greater than 1000000/,
+    );
+    await refused(
+      { product: PRODUCT, quantity: 10, character_set: 'emoji' },
+      /"character_set": must be one of/,
+    );
     await refused({ product: PRODUCT, quantity: 10, type: 'ean' }, /"type": must be one of/);
-    await refused({ product: PRODUCT, quantity: 10, length: 5 }, /"length" must be between 6 and 20/);
+    await refused(
+      { product: PRODUCT, quantity: 10, length: 5 },
+      /"length" must be between 6 and 20/,
+    );
     await refused({ quantity: 10 }, /An sgtin job needs a product/);
-    await refused({ product: '/01/00000000000000', quantity: 10 }, /Product "\/01\/00000000000000" does not exist/);
-    await refused({ type: 'sscc', quantity: 10 }, /needs sscc_company_prefix and sscc_extension_digit/);
+    await refused(
+      { product: '/01/00000000000000', quantity: 10 },
+      /Product "\/01\/00000000000000" does not exist/,
+    );
+    await refused(
+      { type: 'sscc', quantity: 10 },
+      /needs sscc_company_prefix and sscc_extension_digit/,
+    );
   });
 
   it('is checked again by the worker, which marks an unsafe job error without writing codes', async () => {
-    const id = await insertJob({ product: PRODUCT_NO_OWNER, quantity: 1_000_000, character_set: 'numeric', length: 6 });
+    const id = await insertJob({
+      product: PRODUCT_NO_OWNER,
+      quantity: 1_000_000,
+      character_set: 'numeric',
+      length: 6,
+    });
     await expect(service.run(id)).rejects.toThrow(PermanentJobError);
     const row = await job(id);
     expect(row.status).toBe('error');
@@ -503,7 +630,12 @@ describe('epc_mode', () => {
   }
 
   it('makes SGTIN-96 serials with their EPC URI and hex', async () => {
-    const id = await writer.create(actor, { product: PRODUCT, quantity: 1_100, epc_mode: true, length: 12 });
+    const id = await writer.create(actor, {
+      product: PRODUCT,
+      quantity: 1_100,
+      epc_mode: true,
+      length: 12,
+    });
     expect(await job(id)).toMatchObject({ epc_mode: true, character_set: 'numeric', length: 12 });
     await service.run(id);
     const codes = await expectComplete(id, 1_100);
@@ -537,35 +669,112 @@ describe('epc_mode', () => {
   });
 
   it('refuses what an SGTIN-96 cannot carry, with a clear 400', async () => {
-    const refused = (input: Record<string, unknown>) =>
-      expect(writer.create(actor, { quantity: 10, epc_mode: true, ...input })).rejects.toThrow(InvalidPayloadError);
-    await refused({ product: PRODUCT, length: 13 });
-    await expect(writer.create(actor, { product: PRODUCT, quantity: 10, epc_mode: true, length: 13 })).rejects.toThrow(
-      /"length" must be between 6 and 12 in epc_mode/,
-    );
     await expect(
-      writer.create(actor, { type: 'sscc', quantity: 10, epc_mode: true, sscc_company_prefix: '9506001', sscc_extension_digit: 1 }),
+      writer.create(actor, { product: PRODUCT, quantity: 10, epc_mode: true, length: 13 }),
+    ).rejects.toThrow(/"length" must be between 6 and 12 in epc_mode/);
+    await expect(
+      writer.create(actor, {
+        type: 'sscc',
+        quantity: 10,
+        epc_mode: true,
+        sscc_company_prefix: '9506001',
+        sscc_extension_digit: 1,
+      }),
     ).rejects.toThrow(/"epc_mode" is only for sgtin jobs/);
-    await expect(writer.create(actor, { type: 'grai', product: PRODUCT, quantity: 10, epc_mode: true })).rejects.toThrow(
-      /"epc_mode" is only for sgtin jobs/,
-    );
-    await expect(writer.create(actor, { product: PRODUCT_NO_OWNER, quantity: 10, epc_mode: true })).rejects.toThrow(
-      /needs the product's brand_owner organisation, with its gs1_company_prefix/,
-    );
+    await expect(
+      writer.create(actor, { type: 'grai', product: PRODUCT, quantity: 10, epc_mode: true }),
+    ).rejects.toThrow(/"epc_mode" is only for sgtin jobs/);
+    await expect(
+      writer.create(actor, { product: PRODUCT_NO_OWNER, quantity: 10, epc_mode: true }),
+    ).rejects.toThrow(/needs the product's brand_owner organisation, with its gs1_company_prefix/);
     await expect(
       writer.create(actor, { product: PRODUCT_OWNER_NO_PREFIX, quantity: 10, epc_mode: true }),
     ).rejects.toThrow(/needs the product's brand_owner organisation, with its gs1_company_prefix/);
     await expect(
-      writer.create(actor, { product: PRODUCT, quantity: 10, epc_mode: true, character_set: 'alphanumeric' }),
+      writer.create(actor, {
+        product: PRODUCT,
+        quantity: 10,
+        epc_mode: true,
+        character_set: 'alphanumeric',
+      }),
     ).rejects.toThrow(/"character_set" must be numeric or left out/);
     await expect(
       writer.create(actor, { product: PRODUCT, quantity: 1_000_000, epc_mode: true, length: 6 }),
-    ).rejects.toThrow(/1000000 SGTIN-96 codes of length 6 do not fit.*use length 9 or more/);
+    ).rejects.toThrow(
+      /1000000 SGTIN-96 codes of length 6 .*do not fit in a space of 900000; use length 10 or more/,
+    );
   });
 
   it('is constrained in the database too', async () => {
-    await expect(insertJob({ type: 'grai', product: PRODUCT, quantity: 10, epc_mode: true })).rejects.toMatchObject({
+    await expect(
+      insertJob({ type: 'grai', product: PRODUCT, quantity: 10, epc_mode: true }),
+    ).rejects.toMatchObject({
       driverError: expect.objectContaining({ code: '23514' }),
     });
+  });
+});
+
+describe('foreign keys of generated codes', () => {
+  it('stops a chunk whose parent vanished, as the foreign key would', async () => {
+    const [{ id: user }] = await db.query(
+      `INSERT INTO app_user (account, email) VALUES ($1, 'leaving@brand.test') RETURNING id`,
+      [actor.accountId],
+    );
+    const id = await insertJob({
+      product: PRODUCT,
+      quantity: 1_200,
+      length: 10,
+      user_created: user,
+    });
+    await expect(
+      service.run(id, async (created) => {
+        if (created === CHUNK) await db.query(`DELETE FROM app_user WHERE id = $1`, [user]);
+      }),
+    ).rejects.toThrow(/user_created/);
+    expect(await job(id)).toMatchObject({ status: 'in_progress', quantity_created: CHUNK });
+    const codes = await codesOf(id);
+    expect(codes).toHaveLength(CHUNK);
+    expect(codes.every((c) => c.user_created === null)).toBe(true); // ON DELETE SET NULL
+
+    await service.run(id);
+    await expectComplete(id, 1_200);
+  });
+
+  it('fires the triggers of unique_code when it has any, checking foreign keys row by row', async () => {
+    await db.query(`CREATE TABLE code_trigger_log (code text)`);
+    await db.query(`
+      CREATE FUNCTION log_code() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO code_trigger_log VALUES (NEW.code); RETURN NEW; END $$`);
+    await db.query(
+      `CREATE TRIGGER unique_code_log AFTER INSERT ON unique_code FOR EACH ROW EXECUTE FUNCTION log_code()`,
+    );
+    try {
+      const id = await writer.create(actor, { product: PRODUCT, quantity: 700, length: 10 });
+      await service.run(id);
+      const codes = (await expectComplete(id, 700)).map((c) => c.code);
+      const logged = (await db.query(`SELECT code FROM code_trigger_log ORDER BY code`)).map(
+        (r: { code: string }) => r.code,
+      );
+      expect(logged).toEqual(codes);
+    } finally {
+      await db.query(`DROP TRIGGER unique_code_log ON unique_code`);
+      await db.query(`DROP FUNCTION log_code(); DROP TABLE code_trigger_log`);
+    }
+  });
+
+  it('leaves no code without its account, product, job or creator', async () => {
+    const [orphans] = await db.query(`
+      SELECT
+        count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.id = u.account))::int AS account,
+        count(*) FILTER (WHERE u.product IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM product p WHERE p.id = u.product))::int AS product,
+        count(*) FILTER (WHERE u.identifier_job IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM identifier_job j WHERE j.id = u.identifier_job))::int AS job,
+        count(*) FILTER (WHERE u.user_created IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM app_user w WHERE w.id = u.user_created))::int AS creator,
+        count(*)::int AS codes
+      FROM unique_code u`);
+    expect(orphans.codes).toBeGreaterThan(0);
+    expect(orphans).toMatchObject({ account: 0, product: 0, job: 0, creator: 0 });
   });
 });

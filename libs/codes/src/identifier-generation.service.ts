@@ -3,8 +3,19 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { JobName, JobQueue } from '@sid/shared/queue';
-import { CodePlan, planProblem, ssccCapacity, ssccCodes } from './code-plan';
-import { CodeGenerationRepository, CodeOwner, ChunkTransaction } from './code-generation.repository';
+import {
+  CodePlan,
+  GeneratedCode,
+  planProblem,
+  randomBatches,
+  ssccBatches,
+  ssccCapacity,
+} from './code-plan';
+import {
+  CodeGenerationRepository,
+  CodeOwner,
+  ChunkTransaction,
+} from './code-generation.repository';
 import { CodePlanService } from './code-plan.service';
 import { CODE_SOURCE_FACTORY, CodeSourceFactory } from './code-source';
 import { IdentifierJobEntity } from './identifier-job.entity';
@@ -89,7 +100,11 @@ export class IdentifierGenerationService {
   /** A job made for a reservation tells it that its codes exist (or never will). */
   private async wakeReservation(job: IdentifierJobEntity): Promise<void> {
     if (!job.code_reservation) return;
-    await this.queue.add(JobName.ClaimCodes, { reservationId: job.code_reservation }, `after-${job.id}`);
+    await this.queue.add(
+      JobName.ClaimCodes,
+      { reservationId: job.code_reservation },
+      `after-${job.id}`,
+    );
   }
 
   /** One chunk: returns quantity_created after it. */
@@ -97,7 +112,7 @@ export class IdentifierGenerationService {
     tx: ChunkTransaction,
     plan: CodePlan,
     job: IdentifierJobEntity,
-    source: ((count: number) => import('./code-plan').GeneratedCode[]) | null,
+    source: ((count: number) => GeneratedCode[]) | null,
   ): Promise<number> {
     const { quantity, quantity_created, status } = tx.job;
     if (status === 'complete' || status === 'error') return quantity;
@@ -112,15 +127,20 @@ export class IdentifierGenerationService {
         );
       }
       const missing = wanted - inserted;
-      const codes = source
-        ? source(missing)
-        : ssccCodes(plan, await this.claimSscc(tx, plan, job, missing), missing);
-      inserted += await tx.insert(codes);
+      const batches = source
+        ? randomBatches(source, missing)
+        : ssccBatches(plan, await this.claimSscc(tx, plan, job, missing), missing);
+      inserted += await tx.insert(batches);
     }
     return tx.addCreated(inserted);
   }
 
-  private async claimSscc(tx: ChunkTransaction, plan: CodePlan, job: IdentifierJobEntity, count: number): Promise<bigint> {
+  private async claimSscc(
+    tx: ChunkTransaction,
+    plan: CodePlan,
+    job: IdentifierJobEntity,
+    count: number,
+  ): Promise<bigint> {
     const prefix = plan.ssccCompanyPrefix as string;
     const extension = plan.ssccExtensionDigit as number;
     const first = await tx.claimSsccRange(prefix, extension, BigInt(job.sscc_start_serial), count);

@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { CharacterSet } from '@sid/identifiers';
 
 export type CodeType = 'sgtin' | 'sscc' | 'grai' | 'short_code';
@@ -60,6 +66,10 @@ export class IdentifierJobEntity {
   /** Set when the job was created to fill a reservation. */
   @Column('uuid', { nullable: true })
   code_reservation!: string | null;
+
+  /** Set when the job was created to refill a code pool. */
+  @Column('uuid', { nullable: true })
+  code_pool!: string | null;
 
   @Column('uuid', { nullable: true })
   user_created!: string | null;

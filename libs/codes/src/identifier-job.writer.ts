@@ -40,7 +40,8 @@ export class IdentifierJobWriter implements CollectionWriter {
       type: dto.type,
       length: dto.type === 'sscc' ? 18 : (dto.length ?? DEFAULT_CODE_LENGTH),
       // EPC serials are numeric: an EPC job that names no character set gets the numeric one.
-      character_set: dto.epc_mode && input.character_set === undefined ? 'numeric' : dto.character_set,
+      character_set:
+        dto.epc_mode && input.character_set === undefined ? 'numeric' : dto.character_set,
       epc_mode: dto.epc_mode,
       product: dto.product ?? null,
       reference_id: dto.reference_id ?? null,
@@ -72,7 +73,9 @@ export class IdentifierJobWriter implements CollectionWriter {
   async delete(actor: Actor, id: string): Promise<void> {
     const job = await this.owned(actor, id);
     if (job.status === 'new' || job.status === 'in_progress') {
-      throw new InvalidPayloadError(`identifier_job ${id} is ${job.status}; wait until it has finished.`);
+      throw new InvalidPayloadError(
+        `identifier_job ${id} is ${job.status}; wait until it has finished.`,
+      );
     }
     try {
       await this.jobs.delete({ id });
@@ -84,7 +87,9 @@ export class IdentifierJobWriter implements CollectionWriter {
   private async assertFeasible(job: IdentifierJobEntity): Promise<void> {
     const plan = await this.plans.planFor(job);
     if (!plan) {
-      throw new InvalidPayloadError(`Product "${job.product}" does not exist.`, { field: 'product' });
+      throw new InvalidPayloadError(`Product "${job.product}" does not exist.`, {
+        field: 'product',
+      });
     }
     const existing =
       plan.type === 'sscc' ? 0 : await this.generation.countExisting(job.product, job.type);

@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
  * Lends a raw `pg` client from TypeORM's own pool, for the hot paths that TypeORM cannot express
@@ -34,4 +35,33 @@ export async function inPgTransaction<T>(
       throw error;
     }
   });
+}
+
+/**
+ * Like `withPgClient`, for work that may abandon the connection midway, such as a `COPY ... TO
+ * STDOUT` stream whose consumer failed: the server may still be sending rows, so after a failure
+ * the client is closed (and the statement with it) instead of going back to the pool.
+ */
+export async function withStreamingPgClient<T>(
+  db: DataSource,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const [client, release] = (await (db.driver as PostgresDriver).obtainMasterConnection()) as [
+    PoolClient,
+    (destroy?: Error) => void,
+  ];
+  // While lent out, the pool does not listen: a dropped connection must not crash the process
+  // (the running query or stream reports it to `work`).
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  let result: T;
+  try {
+    result = await work(client);
+  } catch (error) {
+    release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  client.off('error', ignore);
+  release();
+  return result;
 }
