@@ -53,8 +53,9 @@ export interface ChunkTransaction {
 export class CodeGenerationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async countExisting(product: string | null, type: string): Promise<number> {
-    const [{ count }] = await this.db.query(COUNT_EXISTING, [product, type]);
+  /** Codes already issued or promised in the space of `product` and `type` (see COUNT_EXISTING). */
+  async countExisting(product: string | null, type: string, excludingJob?: string): Promise<number> {
+    const [{ count }] = await this.db.query(COUNT_EXISTING, [product, type, excludingJob ?? null]);
     return count;
   }
 

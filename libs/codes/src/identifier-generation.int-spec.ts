@@ -550,7 +550,7 @@ describe('feasibility', () => {
     );
   });
 
-  it('counts the codes already issued for the product', async () => {
+  it('counts the codes already issued or promised for the product', async () => {
     // 10,000 hex codes of length 6 need 10^7 of the 16^6 = 16,777,216 possible: fine on their own...
     const input = {
       product: PRODUCT_OWNER_NO_PREFIX,
@@ -559,7 +559,7 @@ describe('feasibility', () => {
       length: 6,
     };
     expect(await writer.create(actor, input)).toEqual(expect.any(String));
-    // ...but not on top of 7,000 codes already issued.
+    // ...but not on top of the 10,000 that job promises and 7,000 codes registered one by one.
     await db.query(
       `INSERT INTO unique_code (account, code, type, product, digital_link)
        SELECT $1, 'X' || i, 'sgtin', $2, 'https://x' FROM generate_series(1, 7000) AS i`,
@@ -567,7 +567,7 @@ describe('feasibility', () => {
     );
     await refused(
       input,
-      /10000 hex codes of length 6 \(on top of 7000 already issued\) .*use length 7 or more/,
+      /10000 hex codes of length 6 \(on top of 17000 already issued\) .*use length 7 or more/,
     );
   });
 

@@ -61,7 +61,7 @@ export class IdentifierGenerationService {
         userCreated: job.user_created,
       };
       if (job.quantity_created === 0 && plan.type !== 'sscc') {
-        const existing = await this.repository.countExisting(job.product, job.type);
+        const existing = await this.repository.countExisting(job.product, job.type, job.id);
         const problem = planProblem(plan, job.quantity, existing);
         if (problem) throw new PermanentJobError(problem);
       }
