@@ -1,14 +1,9 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { AuditedEntity } from '@sid/shared/database';
 
 /** A host under which an account's digital links resolve, e.g. `id.brand.com`. */
 @Entity('domain')
-export class DomainEntity {
+export class DomainEntity extends AuditedEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -20,16 +15,4 @@ export class DomainEntity {
 
   @Column('boolean')
   is_default!: boolean;
-
-  @Column('uuid', { nullable: true })
-  user_created!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  date_created!: Date;
-
-  @Column('uuid', { nullable: true })
-  user_updated!: string | null;
-
-  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
-  date_updated!: Date | null;
 }

@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { AuditedEntity } from '@sid/shared/database';
 
 /** A company in the supply chain, keyed by its GS1 Digital Link path `/417/<gln>`. */
 @Entity('organisation')
-export class OrganisationEntity {
+export class OrganisationEntity extends AuditedEntity {
   @PrimaryColumn('text')
   id!: string;
 
@@ -14,16 +15,4 @@ export class OrganisationEntity {
 
   @Column('text', { nullable: true })
   gs1_company_prefix!: string | null;
-
-  @Column('uuid', { nullable: true })
-  user_created!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  date_created!: Date;
-
-  @Column('uuid', { nullable: true })
-  user_updated!: string | null;
-
-  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
-  date_updated!: Date | null;
 }

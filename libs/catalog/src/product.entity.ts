@@ -1,11 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryColumn,
-  UpdateDateColumn,
-  ValueTransformer,
-} from 'typeorm';
+import { Column, Entity, PrimaryColumn, ValueTransformer } from 'typeorm';
+import { AuditedEntity } from '@sid/shared/database';
 
 /** `numeric` comes back from pg as a string; the API speaks numbers. */
 const NUMERIC: ValueTransformer = {
@@ -18,7 +12,7 @@ const NUMERIC: ValueTransformer = {
  * GTIN, `/01/<gtin14>`, set by the server.
  */
 @Entity('product')
-export class ProductEntity {
+export class ProductEntity extends AuditedEntity {
   @PrimaryColumn('text')
   id!: string;
 
@@ -156,16 +150,4 @@ export class ProductEntity {
 
   @Column('jsonb')
   nutrients!: object[];
-
-  @Column('uuid', { nullable: true })
-  user_created!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  date_created!: Date;
-
-  @Column('uuid', { nullable: true })
-  user_updated!: string | null;
-
-  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
-  date_updated!: Date | null;
 }

@@ -1,10 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { AuditedEntity } from '@sid/shared/database';
 import { CharacterSet } from '@sid/identifiers';
 import { CodeType } from './identifier-job.entity';
 
@@ -14,7 +9,7 @@ import { CodeType } from './identifier-job.entity';
  * SSCC prefix). Its live level is read from the `code_pool_level` view.
  */
 @Entity('code_pool')
-export class CodePoolEntity {
+export class CodePoolEntity extends AuditedEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -44,16 +39,4 @@ export class CodePoolEntity {
 
   @Column('smallint', { nullable: true })
   sscc_extension_digit!: number | null;
-
-  @Column('uuid', { nullable: true })
-  user_created!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  date_created!: Date;
-
-  @Column('uuid', { nullable: true })
-  user_updated!: string | null;
-
-  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
-  date_updated!: Date | null;
 }

@@ -1,10 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { AuditedEntity } from '@sid/shared/database';
 import { CharacterSet } from '@sid/identifiers';
 
 export type CodeType = 'sgtin' | 'sscc' | 'grai' | 'short_code';
@@ -13,7 +8,7 @@ export type IdentifierJobStatus = 'new' | 'in_progress' | 'complete' | 'error';
 
 /** A request to generate `quantity` codes (shared/spec/001). */
 @Entity('identifier_job')
-export class IdentifierJobEntity {
+export class IdentifierJobEntity extends AuditedEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -70,16 +65,4 @@ export class IdentifierJobEntity {
   /** Set when the job was created to refill a code pool. */
   @Column('uuid', { nullable: true })
   code_pool!: string | null;
-
-  @Column('uuid', { nullable: true })
-  user_created!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  date_created!: Date;
-
-  @Column('uuid', { nullable: true })
-  user_updated!: string | null;
-
-  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
-  date_updated!: Date | null;
 }

@@ -1,10 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { AuditedEntity } from '@sid/shared/database';
 import { CodeType } from './identifier-job.entity';
 
 export type UniqueCodeStatus = 'unassigned' | 'reserved' | 'assigned' | 'encoded';
@@ -19,7 +14,7 @@ export const CODE_LIFECYCLE: readonly UniqueCodeStatus[] = [
 
 /** One generated or uploaded code (shared/spec/000). */
 @Entity('unique_code')
-export class UniqueCodeEntity {
+export class UniqueCodeEntity extends AuditedEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -60,16 +55,4 @@ export class UniqueCodeEntity {
 
   @Column('text', { nullable: true })
   custom_id!: string | null;
-
-  @Column('uuid', { nullable: true })
-  user_created!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  date_created!: Date;
-
-  @Column('uuid', { nullable: true })
-  user_updated!: string | null;
-
-  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
-  date_updated!: Date | null;
 }

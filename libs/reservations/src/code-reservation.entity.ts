@@ -1,10 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { AuditedEntity } from '@sid/shared/database';
 
 export type ReservationStatus = 'new' | 'in_progress' | 'complete' | 'error' | 'cancelled';
 export const EXPORT_TYPES = ['csv', 'json', 'xml'] as const;
@@ -12,7 +7,7 @@ export type ReservationExportType = (typeof EXPORT_TYPES)[number];
 
 /** A batch of codes handed to a printer or a factory (shared/spec/002). */
 @Entity('code_reservation')
-export class CodeReservationEntity {
+export class CodeReservationEntity extends AuditedEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -54,16 +49,4 @@ export class CodeReservationEntity {
 
   @Column('text', { nullable: true })
   purchase_order!: string | null;
-
-  @Column('uuid', { nullable: true })
-  user_created!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  date_created!: Date;
-
-  @Column('uuid', { nullable: true })
-  user_updated!: string | null;
-
-  @UpdateDateColumn({ type: 'timestamptz', nullable: true })
-  date_updated!: Date | null;
 }

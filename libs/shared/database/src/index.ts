@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './pg-error';
 export * from './write-error';
 export * from './pg-client';
+export * from './audited.entity';
