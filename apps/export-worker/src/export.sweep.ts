@@ -6,29 +6,19 @@ import { JobName, JobQueue, RecoverySweep } from '@sid/shared/queue';
 
 /** Re-enqueues exports of reservations that hold all their codes but have no file yet. */
 @Injectable()
-export class ExportSweep extends RecoverySweep {
-  protected readonly intervalMs: number;
+export class ExportSweep extends RecoverySweep<JobName.ExportReservation> {
+  protected readonly job = JobName.ExportReservation;
+  protected readonly unfinished = `
+    SELECT id FROM code_reservation
+    WHERE status = 'in_progress' AND quantity_reserved = quantity AND export_file IS NULL
+    ORDER BY date_created
+    LIMIT 1000`;
 
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly queue: JobQueue,
-    config: AppConfig,
-  ) {
-    super();
-    this.intervalMs = config.RECOVERY_INTERVAL_MS;
+  constructor(@InjectDataSource() db: DataSource, queue: JobQueue, config: AppConfig) {
+    super(db, queue, config.RECOVERY_INTERVAL_MS);
   }
 
-  async sweep(): Promise<number> {
-    const rows: { id: string }[] = await this.db.query(`
-      SELECT id FROM code_reservation
-      WHERE status = 'in_progress' AND quantity_reserved = quantity AND export_file IS NULL
-      ORDER BY date_created
-      LIMIT 1000`);
-    let recovered = 0;
-    for (const { id } of rows) {
-      if ((await this.queue.ensure(JobName.ExportReservation, { reservationId: id })) !== 'present')
-        recovered++;
-    }
-    return recovered;
+  protected payload(reservationId: string) {
+    return { reservationId };
   }
 }

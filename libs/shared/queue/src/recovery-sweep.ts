@@ -1,19 +1,42 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { JobQueue } from './job-queue.service';
+import { JobName, JobPayloads } from './queue-names';
 
 /**
  * PostgreSQL is the truth, Redis the transport: every so often a worker asks the database which
  * work is unfinished and makes sure Redis holds a job for it (re-adding what was lost, retrying
  * what failed for a transient reason). Enqueuing uses predictable job ids, so this never
  * duplicates a job that is waiting or running.
+ *
+ * A subclass names the job, the SQL that finds unfinished rows (returning `id`, at most a few
+ * thousand: the sweep runs again) and the payload of a row.
  */
-export abstract class RecoverySweep implements OnApplicationBootstrap, OnApplicationShutdown {
+export abstract class RecoverySweep<J extends JobName>
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   protected readonly logger = new Logger(this.constructor.name);
   private timer: NodeJS.Timeout | undefined;
 
-  protected abstract readonly intervalMs: number;
+  protected abstract readonly job: J;
+  protected abstract readonly unfinished: string;
+  protected abstract payload(id: string): JobPayloads[J];
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly queue: JobQueue,
+    private readonly intervalMs: number,
+  ) {}
 
   /** Enqueues what is missing; returns how many jobs were added or retried. */
-  abstract sweep(): Promise<number>;
+  async sweep(): Promise<number> {
+    const rows: { id: string }[] = await this.db.query(this.unfinished);
+    let recovered = 0;
+    for (const { id } of rows) {
+      if ((await this.queue.ensure(this.job, this.payload(id))) !== 'present') recovered++;
+    }
+    return recovered;
+  }
 
   onApplicationBootstrap(): void {
     const tick = async () => {
