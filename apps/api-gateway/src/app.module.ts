@@ -46,7 +46,13 @@ const WRITERS = [
     ReservationsModule,
     ExportsModule,
   ],
-  controllers: [ServerController, ItemsController, FilesController, UsersController, GraphqlController],
+  controllers: [
+    ServerController,
+    ItemsController,
+    FilesController,
+    UsersController,
+    GraphqlController,
+  ],
   providers: [
     ItemsReadService,
     GraphqlItemsResolver,

@@ -25,21 +25,37 @@ export class UsersService {
     if (!actor.admin) throw new ForbiddenError();
     const dto = validatePayload(CreateUserDto, input);
     if (!dto.account && !dto.account_name) {
-      throw new InvalidPayloadError('Give "account" (an existing account) or "account_name" (a new one).');
+      throw new InvalidPayloadError(
+        'Give "account" (an existing account) or "account_name" (a new one).',
+      );
     }
     const token = dto.token ?? newToken();
     try {
       return await this.db.transaction(async (tx) => {
         let account = dto.account;
         if (!account) {
-          [{ id: account }] = await tx.query(`INSERT INTO account (name) VALUES ($1) RETURNING id`, [dto.account_name]);
-        } else if ((await tx.query(`SELECT 1 FROM account WHERE id = $1`, [account])).length === 0) {
-          throw new InvalidPayloadError(`Account "${account}" does not exist.`, { field: 'account' });
+          [{ id: account }] = await tx.query(
+            `INSERT INTO account (name) VALUES ($1) RETURNING id`,
+            [dto.account_name],
+          );
+        } else if (
+          (await tx.query(`SELECT 1 FROM account WHERE id = $1`, [account])).length === 0
+        ) {
+          throw new InvalidPayloadError(`Account "${account}" does not exist.`, {
+            field: 'account',
+          });
         }
         const [{ id }] = await tx.query(
           `INSERT INTO app_user (account, email, first_name, last_name, role, token_hash)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [account, dto.email, dto.first_name ?? null, dto.last_name ?? null, dto.role, hashToken(token)],
+          [
+            account,
+            dto.email,
+            dto.first_name ?? null,
+            dto.last_name ?? null,
+            dto.role,
+            hashToken(token),
+          ],
         );
         return { id, email: dto.email, role: dto.role, account: account as string, token };
       });

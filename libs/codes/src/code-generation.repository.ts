@@ -54,7 +54,11 @@ export class CodeGenerationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Codes already issued or promised in the space of `product` and `type` (see COUNT_EXISTING). */
-  async countExisting(product: string | null, type: string, excludingJob?: string): Promise<number> {
+  async countExisting(
+    product: string | null,
+    type: string,
+    excludingJob?: string,
+  ): Promise<number> {
     const [{ count }] = await this.db.query(COUNT_EXISTING, [product, type, excludingJob ?? null]);
     return count;
   }

@@ -4,7 +4,6 @@ import { MIGRATIONS } from './migrations';
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: DataSourceOptions['entities'];
 }
 

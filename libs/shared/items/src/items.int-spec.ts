@@ -1,7 +1,5 @@
 import { Client } from 'pg';
 import { parse } from 'qs';
-// Test-only dependency: every integration suite creates its database with the shared testing lib.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { compileAggregateQuery } from './compile-aggregate-query';
 import { compileCountQuery, compileItemQuery } from './compile-item-query';
