@@ -6,7 +6,17 @@ import { Actor } from '@sid/shared/items';
 import { ObjectStorage, StoredObject } from '@sid/shared/storage';
 import { FileEntity } from './file.entity';
 
-/** `/assets/<id>`: a file's content, for callers of the file's account. */
+/** How long a URL from `presignedUrl` works: long enough to start a download, no longer. */
+export const PRESIGNED_URL_SECONDS = 300;
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * `/assets/<id>`: a file's content, for whoever may read the file's account (its members; admins
+ * any). An export file belongs to its reservation's account, so this is exactly who may read the
+ * reservation. A file of another account and a file that does not exist are refused alike (403),
+ * as Directus does, so ids cannot be probed.
+ */
 @Injectable()
 export class FileService {
   constructor(
@@ -19,8 +29,20 @@ export class FileService {
     return { file, content: await this.storage.getStream(file.storage_key) };
   }
 
+  /**
+   * A URL that serves the content straight from the bucket for `PRESIGNED_URL_SECONDS`, as a
+   * download under the file's name. Only useful when callers can reach S3_ENDPOINT.
+   */
+  async presignedUrl(actor: Actor, id: string): Promise<string> {
+    const file = await this.find(actor, id);
+    return this.storage.presignedGetUrl(file.storage_key, {
+      expiresIn: PRESIGNED_URL_SECONDS,
+      filename: file.filename_download,
+    });
+  }
+
   private async find(actor: Actor, id: string): Promise<FileEntity> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ForbiddenError();
+    if (!UUID.test(id)) throw new ForbiddenError();
     const file = await this.db
       .getRepository(FileEntity)
       .findOneBy(actor.admin ? { id } : { id, account: actor.accountId });

@@ -4,3 +4,4 @@ export * from './file.entity';
 export * from './file.service';
 export * from './formats';
 export * from './reservation-export.service';
+export * from './export-document.stream';

@@ -1,26 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PassThrough } from 'node:stream';
+import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { inPgTransaction } from '@sid/shared/database';
-import { ObjectStorage } from '@sid/shared/storage';
-import {
-  createExportSerializer,
-  EXPORT_CONTENT_TYPES,
-  EXPORT_EXTENSIONS,
-  ExportRow,
-  ExportType,
-} from './formats';
+import { inPgTransaction, withStreamingPgClient } from '@sid/shared/database';
+import { ObjectStorage, UploadResult } from '@sid/shared/storage';
+import { ExportDocumentStream } from './export-document.stream';
 import {
   COMPLETE_RESERVATION,
+  exportRowsCopy,
   INSERT_FILE,
   LOCK_RESERVATION_FOR_FILE,
-  PAGE_OF_CODES,
   READ_RESERVATION,
+  RECORD_EXPORT_FAILURE,
 } from './export.sql';
+import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS, exportFrame, ExportType } from './formats';
 
 interface ReservationRow {
   id: string;
@@ -39,14 +34,19 @@ interface ReservationRow {
 
 export type ExportOutcome = 'exported' | 'skipped';
 
-const PAGE_SIZE = 10_000;
-const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
-
 /**
- * Streams a full reservation's codes, page by page, through the serializer of its export type
- * into one multipart upload; only then is the `file` row written and the reservation completed,
- * in one transaction. A failed upload leaves nothing behind (the multipart upload is aborted, no
- * row is written) and the job is retried; an upload whose row cannot be written is deleted.
+ * Writes the export file of a reservation that holds all its codes, then completes it.
+ *
+ * One `COPY ... TO STDOUT` streams the codes, serialized by PostgreSQL (`exportRowsCopy`), through
+ * `ExportDocumentStream` (prologue and epilogue) into one multipart upload: the stream pauses
+ * whenever the upload is behind, so memory stays at a few upload parts whatever the size. Only
+ * once the object is stored are the `file` row written and the reservation completed, in one
+ * transaction under the reservation's row lock.
+ *
+ * Failures leave nothing that points nowhere: a failed COPY or upload aborts the multipart upload
+ * and writes no row (the job is retried); an object whose row cannot be written is deleted; a
+ * reservation cancelled (or exported by a duplicate job) meanwhile gets no file and the object is
+ * deleted. Running it again on a complete reservation does nothing.
  */
 @Injectable()
 export class ReservationExportService {
@@ -59,30 +59,30 @@ export class ReservationExportService {
 
   async run(reservationId: string): Promise<ExportOutcome> {
     const [reservation]: ReservationRow[] = await this.db.query(READ_RESERVATION, [reservationId]);
-    if (!reservation || reservation.status !== 'in_progress' || reservation.export_file)
+    if (!reservation || reservation.status !== 'in_progress' || reservation.export_file) {
       return 'skipped';
+    }
     if (reservation.quantity_reserved < reservation.quantity) return 'skipped';
 
     const type = reservation.export_type;
     const fileId = randomUUID();
     const key = `exports/${reservation.account}/${reservation.id}/${fileId}.${EXPORT_EXTENSIONS[type]}`;
-    const body = new PassThrough();
-    const serializer = createExportSerializer(type, {
-      reservation: reservation.id,
-      reference_id: reservation.reference_id,
-      product: reservation.product,
-      code_type: reservation.code_type,
-    });
     await this.storage.ensureBucket();
-    const [, uploaded] = await Promise.all([
-      pipeline(Readable.from(this.pages(reservation)), serializer, body),
-      this.storage.upload(key, body, EXPORT_CONTENT_TYPES[type]),
-    ]);
+    const { uploaded, rows } = await this.upload(reservation, key);
 
     try {
       const completed = await inPgTransaction(this.db, async (client) => {
-        const { rows } = await client.query(LOCK_RESERVATION_FOR_FILE, [reservation.id]);
-        if (rows[0]?.status !== 'in_progress' || rows[0]?.export_file) return false;
+        const { rows: locked } = await client.query<{
+          status: string;
+          quantity: number;
+          export_file: string | null;
+        }>(LOCK_RESERVATION_FOR_FILE, [reservation.id]);
+        if (locked[0]?.status !== 'in_progress' || locked[0].export_file) return false;
+        if (rows !== locked[0].quantity) {
+          throw new Error(
+            `The export of reservation ${reservation.id} has ${rows} codes, but it holds ${locked[0].quantity}`,
+          );
+        }
         await client.query(INSERT_FILE, [
           fileId,
           reservation.account,
@@ -110,26 +110,49 @@ export class ReservationExportService {
     return 'exported';
   }
 
-  /** The reservation's codes, one page (`ExportRow[]`) at a time. */
-  private async *pages(reservation: ReservationRow): AsyncGenerator<ExportRow[]> {
-    let after = FIRST_UUID;
-    for (;;) {
-      const rows: (Omit<ExportRow, 'reservation' | 'reference_id'> & { id: string })[] =
-        await this.db.query(PAGE_OF_CODES, [
-          reservation.id,
-          after,
-          reservation.url_suffix ?? '',
-          PAGE_SIZE,
-        ]);
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1].id;
-      yield rows.map(({ id: _id, ...row }) => ({
-        ...row,
+  /**
+   * Says on the reservation why its export failed for good (retries used up). It stays
+   * `in_progress`, so that the recovery sweep tries again; a successful export clears the message.
+   */
+  async recordFailure(reservationId: string, message: string): Promise<void> {
+    await this.db.query(RECORD_EXPORT_FAILURE, [
+      reservationId,
+      `The export file could not be written (it will be tried again): ${message}`.slice(0, 2000),
+    ]);
+  }
+
+  /** Streams the document to `key`; resolves once it is stored, with how many codes it holds. */
+  private upload(
+    reservation: ReservationRow,
+    key: string,
+  ): Promise<{ uploaded: UploadResult; rows: number }> {
+    const type = reservation.export_type;
+    const document = new ExportDocumentStream(
+      exportFrame(type, {
         reservation: reservation.id,
         reference_id: reservation.reference_id,
-      }));
-      if (rows.length < PAGE_SIZE) return;
-    }
+        product: reservation.product,
+        code_type: reservation.code_type,
+      }),
+    );
+    const sql = exportRowsCopy(type, {
+      reservation: reservation.id,
+      url_suffix: reservation.url_suffix,
+      reference_id: reservation.reference_id,
+    });
+    return withStreamingPgClient(this.db, async (client) => {
+      const copy = client.query(copyTo(sql));
+      // The COPY stream reports a dropped connection after the pipeline may have given up on it.
+      copy.on('error', () => undefined);
+      const copied = pipeline(copy, document);
+      // A failing COPY fails the upload with its own error (the upload reports its source's
+      // error first); a failing upload stops the COPY. Either way the upload rejects, and this
+      // promise is awaited only once the upload succeeded.
+      copied.catch(() => undefined);
+      const uploaded = await this.storage.upload(key, document, EXPORT_CONTENT_TYPES[type]);
+      await copied;
+      return { uploaded, rows: document.rows };
+    });
   }
 }
 

@@ -1,7 +1,9 @@
 import { EXPORT_COLUMNS, ExportRow } from './export-row';
 import { ExportSerializer } from './export-serializer';
 
-const RECORD_DELIMITER = '\r\n';
+export const CSV_RECORD_DELIMITER = '\r\n';
+/** The first line of every CSV export. */
+export const CSV_HEADER = EXPORT_COLUMNS.join(',') + CSV_RECORD_DELIMITER;
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
 
@@ -22,7 +24,7 @@ const QUOTE = /"/g;
  */
 export class CsvSerializer extends ExportSerializer {
   protected prologue(): string {
-    return EXPORT_COLUMNS.join(',') + RECORD_DELIMITER;
+    return CSV_HEADER;
   }
 
   protected serializeRows(rows: readonly ExportRow[]): string {
@@ -46,7 +48,7 @@ export class CsvSerializer extends ExportSerializer {
         ',' +
         csvCell(row.reference_id);
     }
-    return lines.join(RECORD_DELIMITER) + RECORD_DELIMITER;
+    return lines.join(CSV_RECORD_DELIMITER) + CSV_RECORD_DELIMITER;
   }
 
   protected epilogue(): string {

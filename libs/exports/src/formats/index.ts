@@ -5,3 +5,4 @@ export * from './export-serializer';
 export * from './csv.serializer';
 export * from './json.serializer';
 export * from './xml.serializer';
+export * from './export-frame';

@@ -15,9 +15,7 @@ export class JsonSerializer extends ExportSerializer {
   }
 
   protected prologue(): string {
-    const { reservation, reference_id, product, code_type } = this.meta;
-    const head = JSON.stringify({ reservation, reference_id, product, code_type });
-    return `${head.slice(0, -1)},"codes":[`;
+    return jsonPrologue(this.meta);
   }
 
   protected serializeRows(rows: readonly ExportRow[]): string {
@@ -41,6 +39,18 @@ export class JsonSerializer extends ExportSerializer {
   }
 
   protected epilogue(): string {
-    return this.written === 0 ? ']}\n' : '\n]}\n';
+    return jsonEpilogue(this.written);
   }
+}
+
+/** Everything before the first code: the reservation's fields and the opening of `codes`. */
+export function jsonPrologue(meta: ExportMeta): string {
+  const { reservation, reference_id, product, code_type } = meta;
+  const head = JSON.stringify({ reservation, reference_id, product, code_type });
+  return `${head.slice(0, -1)},"codes":[`;
+}
+
+/** Everything after the last of `rows` codes. */
+export function jsonEpilogue(rows: number): string {
+  return rows === 0 ? ']}\n' : '\n]}\n';
 }

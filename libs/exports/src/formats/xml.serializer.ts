@@ -45,12 +45,7 @@ export class XmlSerializer extends ExportSerializer {
   }
 
   protected prologue(): string {
-    const { reservation, reference_id, product, code_type } = this.meta;
-    return (
-      '<?xml version="1.0" encoding="UTF-8"?>\n' +
-      `<code_reservation${attribute('id', reservation)}${attribute('reference_id', reference_id)}` +
-      `${attribute('product', product)}${attribute('code_type', code_type)}><codes>\n`
-    );
+    return xmlPrologue(this.meta);
   }
 
   protected serializeRows(rows: readonly ExportRow[]): string {
@@ -69,9 +64,21 @@ export class XmlSerializer extends ExportSerializer {
   }
 
   protected epilogue(): string {
-    return '</codes></code_reservation>\n';
+    return XML_EPILOGUE;
   }
 }
+
+/** The XML declaration and the root element with the reservation's fields, up to the first code. */
+export function xmlPrologue(meta: ExportMeta): string {
+  const { reservation, reference_id, product, code_type } = meta;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<code_reservation${attribute('id', reservation)}${attribute('reference_id', reference_id)}` +
+    `${attribute('product', product)}${attribute('code_type', code_type)}><codes>\n`
+  );
+}
+
+export const XML_EPILOGUE = '</codes></code_reservation>\n';
 
 function attribute(name: string, value: string | null): string {
   return value === null ? '' : ` ${name}="${escapeXml(value)}"`;
