@@ -122,3 +122,42 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+
+/** A positive integer from the environment variable `name`, or `fallback` when it is unset. */
+export function intEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new Error(`${name} must be a positive integer, got ${value}`);
+  return parsed;
+}
+
+/** GS1 mod-10 check digit appended to `body`. */
+export function withCheckDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++)
+    sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+  return body + ((10 - (sum % 10)) % 10);
+}
+
+/**
+ * One call to the gateway's API at `base` with `token`: the parsed JSON answer (undefined when
+ * empty); a non-2xx answer throws with its status and body.
+ */
+export async function callApi(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

@@ -7,16 +7,16 @@
  *       digital_link, epc_join_key), into a table created `(LIKE unique_code INCLUDING ALL)`:
  *       the same indexes and checks, no foreign keys;
  *   (b) a 1,000,000-code SGTIN job run by a real generator-worker process, timed from submission
- *       to `complete`. With BENCH_VIA_API=1 the job is submitted through the HTTP API (a real
- *       api-gateway process: POST /items/product, POST /items/identifier_job, polling
- *       GET /items/identifier_job/<id>); otherwise the row is inserted and the BullMQ job
- *       enqueued exactly as the gateway does;
+ *       to `complete`, submitted through the HTTP API (a real api-gateway process:
+ *       POST /items/product, POST /items/identifier_job, polling GET /items/identifier_job/<id>).
+ *       With BENCH_VIA_API=0 the row is inserted and the BullMQ job enqueued exactly as the
+ *       gateway does, without a gateway;
  *   (c) for the record: the same COPY as (a) into `unique_code` itself, whose four foreign keys
  *       (account, product, identifier_job, user_created) are checked row by row; rolled back.
  *
  * Prints both times, their ratio, codes per second and the worker's peak RSS (VmHWM).
  * Knobs: BENCH_QUANTITY (default 1,000,000), BENCH_CHUNK_SIZE (the worker's
- * GENERATOR_CHUNK_SIZE; default: the config's), BENCH_VIA_API=1. Needs PostgreSQL
+ * GENERATOR_CHUNK_SIZE; default: the config's), BENCH_VIA_API=0. Needs PostgreSQL
  * (TEST_POSTGRES_URL) and Redis (REDIS_URL), as the integration tests do.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -31,28 +31,24 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CHARACTER_SETS, RandomCodeGenerator } from '@sid/identifiers';
 import { runMigrations } from '@sid/shared/database';
-import {
-  DEFAULT_JOB_OPTIONS,
-  GenerateIdentifiersPayload,
-  jobId,
-  JobName,
-  QueueName,
-  redisConnectionOptions,
-} from '@sid/shared/queue';
-import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
+import { JobName, QueueName, redisConnectionOptions } from '@sid/shared/queue';
+import { createTestDatabase, enqueueAsJobQueue, TestDatabase } from '@sid/shared/testing';
 import {
   AppProcess,
+  callApi,
   freePort,
+  intEnv,
   peakRss,
   sleep,
   startApp,
   tail,
   waitForHttp,
+  withCheckDigit,
 } from './bench-processes';
 
 const QUANTITY = intEnv('BENCH_QUANTITY', 1_000_000);
 const CHUNK_SIZE = process.env.BENCH_CHUNK_SIZE;
-const VIA_API = process.env.BENCH_VIA_API === '1';
+const VIA_API = process.env.BENCH_VIA_API !== '0';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LINK_HOST = 'id.example.com';
 const GTIN = '09506000134352';
@@ -221,11 +217,7 @@ async function directSubmitter(ctx: Context): Promise<Submitter> {
          VALUES ($1, $2, $3, 'sgtin', 8, 'alphanumeric', $4) RETURNING id`,
         [account, owner.product, QUANTITY, user],
       );
-      const payload: GenerateIdentifiersPayload = { identifierJobId: rows[0].id };
-      await queue.add(JobName.GenerateIdentifiers, payload, {
-        ...DEFAULT_JOB_OPTIONS,
-        jobId: jobId(JobName.GenerateIdentifiers, payload),
-      });
+      await enqueueAsJobQueue(queue, JobName.GenerateIdentifiers, { identifierJobId: rows[0].id });
       return rows[0].id;
     },
     poll: async (id) => {
@@ -250,16 +242,8 @@ async function startGateway(ctx: Context): Promise<Submitter> {
   ctx.apps.push(gateway);
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/server/ping`, gateway);
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as { data: Record<string, unknown> };
-  };
+  const call = async (method: string, path: string, body?: unknown) =>
+    (await callApi(base, ADMIN_TOKEN, method, path, body)) as { data: Record<string, unknown> };
   await call('POST', '/items/product', { gtin: GTIN });
   return {
     owner: async () => {
@@ -381,22 +365,6 @@ async function cleanUp(ctx: Context): Promise<void> {
     .drop()
     .catch((error: unknown) => log(`could not drop ${ctx.database.name}: ${String(error)}`));
   await rm(ctx.dir, { recursive: true, force: true }).catch(() => undefined);
-}
-
-function withCheckDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++)
-    sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
-  return body + ((10 - (sum % 10)) % 10);
-}
-
-function intEnv(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new Error(`${name} must be a positive integer, got ${value}`);
-  return parsed;
 }
 
 /** Resident set size of a live process now, in bytes (VmRSS). */

@@ -36,13 +36,16 @@ import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { BenchBuild, buildApps } from './bench-build';
 import {
   AppProcess,
+  callApi,
   freePort,
+  intEnv,
   peakRss,
   percentile,
   sleep,
   startApp,
   tail,
   waitForHttp,
+  withCheckDigit,
 } from './bench-processes';
 
 const RESERVATIONS = intEnv('BENCH_RESERVATIONS', 200);
@@ -592,15 +595,8 @@ function report(
   console.log(lines.join('\n'));
 }
 
-async function api(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+function api(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  return callApi(base, ADMIN_TOKEN, method, path, body);
 }
 
 async function obliterateQueues(prefix: string): Promise<void> {
@@ -609,23 +605,6 @@ async function obliterateQueues(prefix: string): Promise<void> {
     await queue.obliterate({ force: true });
     await queue.close();
   }
-}
-
-function withCheckDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
-  }
-  return body + ((10 - (sum % 10)) % 10);
-}
-
-function intEnv(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new Error(`${name} must be a positive integer`);
-  return parsed;
 }
 
 function fmt(n: number): string {

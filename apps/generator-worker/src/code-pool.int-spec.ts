@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { runMigrations } from '@sid/shared/database';
-import { redisConnectionOptions } from '@sid/shared/queue';
-import { AppProcess, createTestDatabase, startApp, TestDatabase } from '@sid/shared/testing';
+import { startWorkerTestEnv, TEST_PRODUCT as PRODUCT, WorkerTestEnv } from '@sid/shared/testing';
 
 /**
  * Pool top-up by a real generator-worker process: the job scheduler checks every pool each
@@ -12,43 +9,17 @@ import { AppProcess, createTestDatabase, startApp, TestDatabase } from '@sid/sha
  * nobody asking (the pool rows are written straight to the database, so no writer enqueued a
  * check).
  */
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PREFIX = `test-${randomBytes(6).toString('hex')}`;
-const GTIN = '09506000134352';
-const PRODUCT = `/01/${GTIN}`;
-
-let database: TestDatabase;
+let env: WorkerTestEnv;
 let client: Client;
-let worker: AppProcess | undefined;
 let account: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase('pool_topup');
-  await runMigrations(database.url);
-  client = new Client({ connectionString: database.url });
-  await client.connect();
-  [{ id: account }] = (
-    await client.query(`INSERT INTO account (name) VALUES ('Brand') RETURNING id`)
-  ).rows;
-  await client.query(
-    `INSERT INTO domain (account, host, is_default) VALUES ($1, 'id.brand.test', true)`,
-    [account],
-  );
-  await client.query(`INSERT INTO product (id, gtin, account) VALUES ($1, $2, $3)`, [
-    PRODUCT,
-    GTIN,
-    account,
-  ]);
+  env = await startWorkerTestEnv('pool_topup', runMigrations);
+  ({ client, account } = env);
 });
 
 afterAll(async () => {
-  await worker?.kill();
-  const redis = new Redis(redisConnectionOptions(REDIS_URL));
-  const keys = await redis.keys(`${PREFIX}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await client?.end();
-  await database?.drop();
+  await env?.close();
 });
 
 interface Level {
@@ -78,9 +49,7 @@ async function watch(pool: string, done: (level: Level) => boolean): Promise<Lev
     if (done(sample)) return samples;
     await sleep(20);
   }
-  throw new Error(
-    `pool ${pool} never got there: ${JSON.stringify(samples.at(-1))}\n${worker?.output().slice(-3000)}`,
-  );
+  throw new Error(`pool ${pool} never got there: ${JSON.stringify(samples.at(-1))}\n${env.logs()}`);
 }
 
 it('tops a pool up to its minimum by itself, one refill at a time, and again once codes are used', async () => {
@@ -90,16 +59,7 @@ it('tops a pool up to its minimum by itself, one refill at a time, and again onc
     [account, PRODUCT],
   );
   const pool: string = rows[0].id;
-  worker = await startApp('generator-worker', {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    QUEUE_PREFIX: PREFIX,
-    POOL_CHECK_INTERVAL_MS: '1000',
-    RECOVERY_INTERVAL_MS: '2000',
-    QUEUE_LOCK_DURATION_MS: '3000',
-    LOG_LEVEL: 'warn',
-    HEALTH_PORT: '0',
-  });
+  await env.start('generator-worker', { POOL_CHECK_INTERVAL_MS: '1000' });
 
   // 3,000 is not enough for a minimum of 5,000: a second refill follows the first.
   const filling = await watch(pool, (l) => l.unassigned_count >= 5_000 && l.pending === 0);

@@ -1,23 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { runMigrations } from '@sid/shared/database';
-import {
-  ClaimCodesPayload,
-  DEFAULT_JOB_OPTIONS,
-  jobId,
-  JobName,
-  QueueName,
-  redisConnectionOptions,
-} from '@sid/shared/queue';
+import { jobId, JobName, QueueName } from '@sid/shared/queue';
 import {
   AppProcess,
   appsInTransaction,
-  createTestDatabase,
-  startApp,
-  TestDatabase,
+  enqueueAsJobQueue,
+  startWorkerTestEnv,
+  TEST_PRODUCT as PRODUCT,
+  WorkerTestEnv,
 } from '@sid/shared/testing';
 
 /**
@@ -26,35 +17,15 @@ import {
  * exactly its quantity, and no code is ever handed out twice (a trigger records every hand-out
  * that commits, so even a code given to one reservation and then to another would show).
  */
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PREFIX = `test-${randomBytes(6).toString('hex')}`;
-const GTIN = '09506000134352';
-const PRODUCT = `/01/${GTIN}`;
 const SPARE = 3_000;
 
-let database: TestDatabase;
+let env: WorkerTestEnv;
 let client: Client;
-let queues: Record<QueueName.CodeReservation | QueueName.CodeExport, Queue>;
 let account: string;
-const apps: AppProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase('reservation_worker');
-  await runMigrations(database.url);
-  client = new Client({ connectionString: database.url });
-  await client.connect();
-  [{ id: account }] = (
-    await client.query(`INSERT INTO account (name) VALUES ('Brand') RETURNING id`)
-  ).rows;
-  await client.query(
-    `INSERT INTO domain (account, host, is_default) VALUES ($1, 'id.brand.test', true)`,
-    [account],
-  );
-  await client.query(`INSERT INTO product (id, gtin, account) VALUES ($1, $2, $3)`, [
-    PRODUCT,
-    GTIN,
-    account,
-  ]);
+  env = await startWorkerTestEnv('reservation_worker', runMigrations);
+  ({ client, account } = env);
   await client.query(`
     CREATE TABLE claim_audit (code uuid NOT NULL, reservation uuid NOT NULL);
     CREATE FUNCTION audit_claim() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -65,48 +36,15 @@ beforeAll(async () => {
     CREATE TRIGGER audit_claim AFTER UPDATE OF reservation ON unique_code
       FOR EACH ROW WHEN (NEW.reservation IS NOT NULL AND NEW.reservation IS DISTINCT FROM OLD.reservation)
       EXECUTE FUNCTION audit_claim();`);
-  const connection = redisConnectionOptions(REDIS_URL);
-  queues = {
-    [QueueName.CodeReservation]: new Queue(QueueName.CodeReservation, {
-      connection,
-      prefix: PREFIX,
-    }),
-    [QueueName.CodeExport]: new Queue(QueueName.CodeExport, { connection, prefix: PREFIX }),
-  };
 });
 
 afterAll(async () => {
-  await Promise.all(apps.map((app) => app.kill()));
-  if (queues) {
-    // Every key of the suite's prefix, whichever queue the workers touched.
-    await Promise.all(Object.values(queues).map((queue) => queue.close()));
-    const redis = new Redis(redisConnectionOptions(REDIS_URL));
-    const keys = await redis.keys(`${PREFIX}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-  await client?.end();
-  await database?.drop();
+  await env?.close();
 });
 
-async function start(app: 'reservation-worker' | 'generator-worker'): Promise<AppProcess> {
-  const started = await startApp(app, {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    QUEUE_PREFIX: PREFIX,
-    RESERVATION_BATCH_SIZE: '500',
-    WORKER_CONCURRENCY: '4',
-    QUEUE_LOCK_DURATION_MS: '3000',
-    RECOVERY_INTERVAL_MS: '2000',
-    LOG_LEVEL: 'warn',
-    HEALTH_PORT: '0',
-  });
-  apps.push(started);
-  return started;
+function start(app: 'reservation-worker' | 'generator-worker'): Promise<AppProcess> {
+  return env.start(app, { RESERVATION_BATCH_SIZE: '500', WORKER_CONCURRENCY: '4' });
 }
-
-const alive = () =>
-  apps.filter((app) => app.child.exitCode === null && app.child.signalCode === null);
 
 async function seedCodes(count: number, type: 'sgtin' | 'short_code'): Promise<void> {
   await client.query(
@@ -132,27 +70,12 @@ async function insertReservation(quantity: number, type: 'sgtin' | 'short_code')
 
 /** Enqueues the claim exactly as `JobQueue.add` does; with `trigger`, a second delivery of it. */
 async function enqueue(reservationId: string, trigger?: string): Promise<void> {
-  const payload: ClaimCodesPayload = { reservationId };
-  await queues[QueueName.CodeReservation].add(JobName.ClaimCodes, payload, {
-    ...DEFAULT_JOB_OPTIONS,
-    jobId: jobId(JobName.ClaimCodes, payload, trigger),
-  });
+  const queue = env.queue(QueueName.CodeReservation);
+  await enqueueAsJobQueue(queue, JobName.ClaimCodes, { reservationId }, trigger);
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(10);
-  }
-  throw new Error(
-    `timed out waiting for ${what}\n${apps.map((a) => `--- ${a.name} ${a.child.pid}:\n${a.output().slice(-3000)}`).join('\n')}`,
-  );
+function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  return env.until(what, probe, { timeoutMs: 90_000, intervalMs: 10 });
 }
 
 async function progress(ids: string[]): Promise<{ reserved: number; full: number }> {
@@ -199,13 +122,13 @@ it('several workers, one killed mid-claim, duplicated jobs: each reservation hol
   const victim = await until('a worker in the middle of a claim', async () => {
     const { reserved } = await progress(ids);
     if (reserved === 0 || reserved >= wanted * 0.8) return undefined;
-    const [holder] = await appsInTransaction(client, database.name, alive());
+    const [holder] = await appsInTransaction(client, env.database.name, env.alive());
     return holder;
   });
   await victim.kill();
   const atKill = await progress(ids);
   expect(atKill.reserved).toBeLessThan(wanted);
-  expect(alive()).toHaveLength(2);
+  expect(env.alive()).toHaveLength(2);
 
   await until('every reservation full', async () => {
     const { full } = await progress(ids);
@@ -248,15 +171,15 @@ it('several workers, one killed mid-claim, duplicated jobs: each reservation hol
   ]);
   // Each full reservation asked for its export (nobody consumes the export queue in this test).
   for (const reservationId of ids) {
-    const job = await queues[QueueName.CodeExport].getJob(
-      jobId(JobName.ExportReservation, { reservationId }),
-    );
+    const job = await env
+      .queue(QueueName.CodeExport)
+      .getJob(jobId(JobName.ExportReservation, { reservationId }));
     expect(job?.data).toEqual({ reservationId });
   }
 });
 
 it('a reservation larger than the pool completes with codes made by a generator-worker process', async () => {
-  if (alive().length === 0) await start('reservation-worker');
+  if (env.alive().length === 0) await start('reservation-worker');
   await start('generator-worker');
   const { rows } = await client.query(
     `SELECT count(*)::int AS n FROM unique_code WHERE product = $1 AND status = 'unassigned'`,

@@ -6,15 +6,18 @@ import { DatabaseModule, runMigrations } from '@sid/shared/database';
 import { InvalidPayloadError, RecordNotUniqueError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
 import { jobId, JobName, JobQueue, QueueModule, QueueName } from '@sid/shared/queue';
-import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
+import {
+  createTestDatabase,
+  seedBrand,
+  TEST_PRODUCT as PRODUCT,
+  TestDatabase,
+} from '@sid/shared/testing';
 import { CodePoolCheckService } from './code-pool-check.service';
 import { CodePoolWriter } from './code-pool.writer';
 import { CodesModule } from './codes.module';
 import { IdentifierGenerationService } from './identifier-generation.service';
 
 /** Pool policies, their levels (the `code_pool_level` view) and the check that refills them. */
-const GTIN = '09506000134352';
-const PRODUCT = `/01/${GTIN}`;
 
 let database: TestDatabase;
 let moduleRef: TestingModule;
@@ -40,22 +43,11 @@ beforeAll(async () => {
   pools = moduleRef.get(CodePoolCheckService);
   generator = moduleRef.get(IdentifierGenerationService);
   queues = moduleRef.get(JobQueue);
-  const [{ id: account }] = await db.query(
-    `INSERT INTO account (name) VALUES ('Brand') RETURNING id`,
-  );
+  const account = await seedBrand(db);
   const [{ id: user }] = await db.query(
     `INSERT INTO app_user (account, email) VALUES ($1, 'pool@brand.test') RETURNING id`,
     [account],
   );
-  await db.query(
-    `INSERT INTO domain (account, host, is_default) VALUES ($1, 'id.brand.test', true)`,
-    [account],
-  );
-  await db.query(`INSERT INTO product (id, gtin, account) VALUES ($1, $2, $3)`, [
-    PRODUCT,
-    GTIN,
-    account,
-  ]);
   actor = { userId: user, accountId: account, admin: false };
 });
 

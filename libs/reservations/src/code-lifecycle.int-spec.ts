@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { UniqueCodeWriter } from '@sid/codes';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
@@ -13,8 +12,9 @@ import {
   REGISTRY,
   ReservationSuite,
   reservationRow,
-  seedAccount,
   seedCodes,
+  seedFreshAccount,
+  seedProduct,
   startReservationSuite,
 } from './reservation-test.factory';
 
@@ -47,20 +47,10 @@ interface Code {
 
 /** A fresh account with its own product pool of `count` codes. */
 async function account(count: number): Promise<{ actor: Actor; product: string }> {
-  const actor = await seedAccount(db, 'Brand', `${randomBytes(4).toString('hex')}.brand.test`);
-  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM product`);
-  const body = `09506008${String(n).padStart(5, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < body.length; i++)
-    sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
-  const gtin = body + ((10 - (sum % 10)) % 10);
-  await db.query(`INSERT INTO product (id, gtin, account) VALUES ($1, $2, $3)`, [
-    `/01/${gtin}`,
-    gtin,
-    actor.accountId,
-  ]);
-  await seedCodes(db, actor.accountId, count, { product: `/01/${gtin}` });
-  return { actor, product: `/01/${gtin}` };
+  const actor = await seedFreshAccount(db);
+  const product = await seedProduct(db, actor.accountId, '09506008');
+  await seedCodes(db, actor.accountId, count, { product });
+  return { actor, product };
 }
 
 async function codesOf(product: string): Promise<Code[]> {

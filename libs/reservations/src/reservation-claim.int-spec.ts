@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { IdentifierGenerationService } from '@sid/codes';
 import { compileItemQuery, parseItemQuery } from '@sid/shared/items';
@@ -14,8 +13,9 @@ import {
   REGISTRY,
   ReservationSuite,
   reservationRow,
-  seedAccount,
   seedCodes,
+  seedFreshAccount,
+  seedProduct,
   startReservationSuite,
 } from './reservation-test.factory';
 
@@ -44,25 +44,9 @@ afterAll(async () => {
 });
 
 /** A fresh account per test, so that pools never mix between tests. */
-async function freshActor() {
-  return seedAccount(db, 'Brand', `${randomBytes(4).toString('hex')}.brand.test`);
-}
+const freshActor = () => seedFreshAccount(db);
 
-async function productFor(account: string): Promise<string> {
-  // Products are unique system-wide: give each test account its own GTIN.
-  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM product`);
-  const body = `09506009${String(n).padStart(5, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < body.length; i++)
-    sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
-  const gtin = body + ((10 - (sum % 10)) % 10);
-  await db.query(`INSERT INTO product (id, gtin, account) VALUES ($1, $2, $3)`, [
-    `/01/${gtin}`,
-    gtin,
-    account,
-  ]);
-  return `/01/${gtin}`;
-}
+const productFor = (account: string) => seedProduct(db, account, '09506009');
 
 async function exportJobExists(reservationId: string): Promise<boolean> {
   const job = await queues

@@ -122,6 +122,30 @@ export async function seedAccount(db: DataSource, name: string, host: string): P
   return { userId, accountId, admin: false };
 }
 
+/** A fresh account (own user, own link domain), so that pools never mix between tests. */
+export async function seedFreshAccount(db: DataSource): Promise<Actor> {
+  return seedAccount(db, 'Brand', `${randomBytes(4).toString('hex')}.brand.test`);
+}
+
+/**
+ * A product of `account`'s own: products are unique system-wide, so its GTIN is `gtinPrefix`
+ * (8 digits) then the count of products so far, with its check digit. Returns the product id.
+ */
+export async function seedProduct(
+  db: DataSource,
+  account: string,
+  gtinPrefix: string,
+): Promise<string> {
+  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM product`);
+  const gtin = withCheck(`${gtinPrefix}${String(n).padStart(5, '0')}`);
+  await db.query(`INSERT INTO product (id, gtin, account) VALUES ($1, $2, $3)`, [
+    `/01/${gtin}`,
+    gtin,
+    account,
+  ]);
+  return `/01/${gtin}`;
+}
+
 /**
  * Puts `count` unassigned codes straight into the pool (SQL, for speed), each code unique by
  * `prefix`. Type `sgtin` needs a product; `sscc` codes are made of consecutive serials.

@@ -1,3 +1,4 @@
 export * from './test-database';
 export * from './app-process';
 export * from './transaction-holders';
+export * from './worker-test-env';
