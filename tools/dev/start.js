@@ -68,6 +68,8 @@ async function main() {
     ADMIN_EMAIL: process.env.ADMIN_EMAIL || 'admin@example.com',
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || 'dev-admin-token-change-me',
     PORT: process.env.PORT || '8055',
+    // The SDK's notice that its 2027 releases need Node 22: known (see README), not news at every start.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   await ensureService(
     'PostgreSQL',
