@@ -4,6 +4,7 @@ export * from './create-product.dto';
 export * from './domain.entity';
 export * from './domain.service';
 export * from './domain.writer';
+export * from './gs1-payload';
 export * from './organisation.entity';
 export * from './organisation.writer';
 export * from './product.entity';

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { InvalidIdentifierError, normalizeGtin, productLink } from '@sid/identifiers';
+import { normalizeGtin, productLink } from '@sid/identifiers';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { CreateProductDto } from './create-product.dto';
 import { DomainService } from './domain.service';
+import { gs1 } from './gs1-payload';
 import { ProductEntity } from './product.entity';
 import { UpdateProductDto } from './update-product.dto';
 
@@ -76,17 +77,5 @@ export class ProductWriter implements CollectionWriter {
       where: actor.admin ? { id } : { id, account: actor.accountId },
     });
     if (!found) throw new ForbiddenError();
-  }
-}
-
-/** Runs a GS1 helper and turns its complaint into a 400 for the partner. */
-export function gs1<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof InvalidIdentifierError) {
-      throw new InvalidPayloadError(error.message, error.field ? { field: error.field } : {});
-    }
-    throw error;
   }
 }

@@ -18,7 +18,7 @@ import {
 import { gs1 } from '@sid/catalog';
 import { CodePlanService } from './code-plan.service';
 import { CreateUniqueCodeDto, UpdateUniqueCodeDto } from './unique-code.dto';
-import { CODE_LIFECYCLE, UniqueCodeEntity, UniqueCodeStatus } from './unique-code.entity';
+import { CODE_LIFECYCLE, UniqueCodeEntity } from './unique-code.entity';
 import {
   ADD_TO_RESERVATION,
   CodeUpdateResult,
@@ -205,14 +205,6 @@ export class UniqueCodeWriter implements CollectionWriter {
     }
     await this.db.getRepository(UniqueCodeEntity).delete({ id, status: 'unassigned' });
   }
-}
-
-export function assertForward(
-  code: Pick<UniqueCodeEntity, 'code' | 'status'>,
-  next: UniqueCodeStatus,
-): void {
-  const from = CODE_LIFECYCLE.indexOf(code.status);
-  if (CODE_LIFECYCLE.indexOf(next) !== from + 1) throw lifecycleError(code.code, code.status, next);
 }
 
 function lifecycleError(code: string, from: string, to: string): InvalidPayloadError {

@@ -1,4 +1,4 @@
-import { InvalidPayloadError, PublicError, RecordNotUniqueError } from '@sid/shared/errors';
+import { InvalidPayloadError, RecordNotUniqueError } from '@sid/shared/errors';
 import {
   PG_CHECK_VIOLATION,
   PG_FOREIGN_KEY_VIOLATION,
@@ -40,8 +40,4 @@ export function translateWriteError(error: unknown, collection: string): unknown
     default:
       return error;
   }
-}
-
-export function isPublicError(error: unknown): error is PublicError {
-  return error instanceof PublicError;
 }
