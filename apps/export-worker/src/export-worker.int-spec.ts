@@ -5,13 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '@sid/shared/config';
 import { runMigrations } from '@sid/shared/database';
 import { jobId, JobName, JobQueue, QueueName } from '@sid/shared/queue';
 import { LocalS3, ObjectStorage, startLocalS3 } from '@sid/shared/storage';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { ExportWorkerModule } from './export-worker.module';
+import { EXPORT_OBJECT_SWEEP_SCHEDULER } from './export.processor';
 import { ExportSweep } from './export.sweep';
 
 /**
@@ -170,5 +173,33 @@ describe('export-worker', () => {
     const done = await completed(id);
     expect(done.error_message).toBeNull();
     expect(done.export_file).not.toBeNull();
+  });
+
+  it('schedules the sweep of export objects, which deletes one that no file row points at', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const queue: Queue = moduleRef.get(JobQueue).queue(QueueName.CodeExport);
+    const scheduler = await queue.getJobScheduler(EXPORT_OBJECT_SWEEP_SCHEDULER);
+    expect(scheduler).toMatchObject({ name: JobName.SweepExportObjects, every: 3_600_000 });
+
+    const exported = await completed(await fullReservation(5));
+    const [file] = await db.query(`SELECT storage_key FROM file WHERE id = $1`, [
+      exported.export_file,
+    ]);
+    const orphan = `exports/${account}/crashed/${randomBytes(4).toString('hex')}.csv`;
+    await storage.upload(orphan, Readable.from(['code\r\n']), 'text/csv');
+    const config = moduleRef.get(AppConfig);
+    const grace = config.EXPORT_OBJECT_GRACE_MS;
+    // Anything stored before "in 2 s" counts as old; restored below.
+    config.EXPORT_OBJECT_GRACE_MS = -2_000;
+    try {
+      await moduleRef.get(JobQueue).add(JobName.SweepExportObjects, {});
+
+      await waitFor('the orphan to be deleted', async () =>
+        (await storage.exists(orphan)) ? undefined : true,
+      );
+    } finally {
+      config.EXPORT_OBJECT_GRACE_MS = grace;
+    }
+    expect(await storage.exists(file.storage_key)).toBe(true);
   });
 });

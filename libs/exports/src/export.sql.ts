@@ -24,6 +24,11 @@ export const RECORD_EXPORT_FAILURE = `
   UPDATE code_reservation SET error_message = $2, date_updated = now()
   WHERE id = $1 AND status = 'in_progress' AND export_file IS NULL`;
 
+/** Of the keys $1, those that no `file` row points at. */
+export const UNREFERENCED_KEYS = `
+  SELECT key FROM unnest($1::text[]) AS key
+  WHERE NOT EXISTS (SELECT 1 FROM file WHERE file.storage_key = key)`;
+
 /** What the rows of an export repeat from their reservation. */
 export interface ExportRowsOf {
   /** The code_reservation id (a UUID). */

@@ -5,3 +5,4 @@ export * from './file.service';
 export * from './formats';
 export * from './reservation-export.service';
 export * from './export-document.stream';
+export * from './export-object-sweep.service';

@@ -27,6 +27,7 @@ import { ExportsModule } from './exports.module';
 import { FileService } from './file.service';
 import { createExportSerializer, EXPORT_COLUMNS, ExportRow, ExportType } from './formats';
 import { serialize } from './formats/export-row.fixtures';
+import { ExportObjectSweepService } from './export-object-sweep.service';
 import { ReservationExportService } from './reservation-export.service';
 
 const GTIN = '09506000134352';
@@ -706,6 +707,65 @@ describe('ReservationExportService: failures leave no file row pointing nowhere'
     expect(await fileRowsOf(id)).toEqual([]);
     expect(await objectsOf(id)).toEqual([]);
     expect(await reservationRow(id)).toMatchObject({ status: 'in_progress', export_file: null });
+  });
+});
+
+describe('ExportObjectSweepService: objects no file row points at', () => {
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+
+  /** The export object a crash leaves: the row refused, and the clean-up delete failing too. */
+  async function crashedExport(): Promise<{ id: string; key: string }> {
+    const id = await seedReservation({ export_type: 'csv', codes: plainCodes(25) });
+    await db.query(`
+      CREATE OR REPLACE FUNCTION refuse_file() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'worker gone'; END $$;
+      CREATE TRIGGER refuse_files BEFORE INSERT ON file FOR EACH ROW EXECUTE FUNCTION refuse_file();
+    `);
+    const upload = jest.spyOn(storage, 'upload');
+    const remove = jest.spyOn(storage, 'delete').mockRejectedValueOnce(new Error('store gone'));
+    await expect(service.run(id)).rejects.toThrow('worker gone');
+    remove.mockRestore();
+    await db.query(`DROP TRIGGER refuse_files ON file`);
+    const key = upload.mock.calls[0][0];
+    expect(await storage.exists(key)).toBe(true);
+    return { id, key };
+  }
+
+  it('deletes an export object left without a file row, and nothing else', async () => {
+    const kept = await seedReservation({ export_type: 'json', codes: plainCodes(10) });
+    await service.run(kept);
+    const [keptFile] = await fileRowsOf(kept);
+    const crashed = await crashedExport();
+    await storage.upload('elsewhere/not-an-export.txt', Readable.from(['x']), 'text/plain');
+    const sweeper = moduleRef.get(ExportObjectSweepService);
+
+    // Page size 1: every object is its own page, so paging is exercised too.
+    const outcome = await sweeper.sweep(new Date(Date.now() + 2_000), 1);
+
+    expect(outcome.deleted).toBe(1);
+    expect(outcome.checked).toBeGreaterThanOrEqual(2);
+    expect(await storage.exists(crashed.key)).toBe(false);
+    expect(await storage.exists(keptFile.storage_key)).toBe(true);
+    expect(await storage.exists('elsewhere/not-an-export.txt')).toBe(true);
+    // The crashed reservation is still waiting for its file: the next export writes it.
+    expect(await service.run(crashed.id)).toBe('exported');
+    expect(await objectsOf(crashed.id)).toHaveLength(1);
+  });
+
+  it('leaves objects younger than the cutoff alone: an export in flight stores before it commits', async () => {
+    const storedAfter = new Date(Date.now() - 2_000);
+    const crashed = await crashedExport();
+    const sweeper = moduleRef.get(ExportObjectSweepService);
+
+    const outcome = await sweeper.sweep(storedAfter);
+
+    expect(outcome.deleted).toBe(0);
+    expect(await storage.exists(crashed.key)).toBe(true);
+    expect((await sweeper.sweep(new Date(Date.now() + 2_000))).deleted).toBe(1);
+    expect(await storage.exists(crashed.key)).toBe(false);
   });
 });
 

@@ -34,6 +34,9 @@ interface ReservationRow {
 
 export type ExportOutcome = 'exported' | 'skipped';
 
+/** Every export object's key starts with this (see `ExportObjectSweepService`). */
+export const EXPORT_KEY_PREFIX = 'exports/';
+
 /**
  * Writes the export file of a reservation that holds all its codes, then completes it.
  *
@@ -66,7 +69,7 @@ export class ReservationExportService {
 
     const type = reservation.export_type;
     const fileId = randomUUID();
-    const key = `exports/${reservation.account}/${reservation.id}/${fileId}.${EXPORT_EXTENSIONS[type]}`;
+    const key = `${EXPORT_KEY_PREFIX}${reservation.account}/${reservation.id}/${fileId}.${EXPORT_EXTENSIONS[type]}`;
     await this.storage.ensureBucket();
     const { uploaded, rows } = await this.upload(reservation, key);
 

@@ -149,6 +149,18 @@ export class AppConfig {
   @Min(1000)
   POOL_CHECK_INTERVAL_MS = 60_000;
 
+  /** How often export objects that no file row points at are looked for (and deleted). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  EXPORT_OBJECT_SWEEP_INTERVAL_MS = 3_600_000;
+
+  /** How old such an object must be before it is deleted: far longer than any export takes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  EXPORT_OBJECT_GRACE_MS = 3_600_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }

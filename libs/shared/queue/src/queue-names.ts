@@ -20,6 +20,7 @@ export enum JobName {
   ClaimCodes = 'claim-codes',
   ExportReservation = 'export-reservation',
   CheckPools = 'check-pools',
+  SweepExportObjects = 'sweep-export-objects',
 }
 
 export interface GenerateIdentifiersPayload {
@@ -39,11 +40,15 @@ export interface CheckPoolsPayload {
   codePoolId?: string;
 }
 
+/** Scheduled: every export object older than the grace period is checked. */
+export type SweepExportObjectsPayload = Record<string, never>;
+
 export interface JobPayloads {
   [JobName.GenerateIdentifiers]: GenerateIdentifiersPayload;
   [JobName.ClaimCodes]: ClaimCodesPayload;
   [JobName.ExportReservation]: ExportReservationPayload;
   [JobName.CheckPools]: CheckPoolsPayload;
+  [JobName.SweepExportObjects]: SweepExportObjectsPayload;
 }
 
 /** Which queue each job goes to. */
@@ -52,6 +57,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.ClaimCodes]: QueueName.CodeReservation,
   [JobName.ExportReservation]: QueueName.CodeExport,
   [JobName.CheckPools]: QueueName.CodePool,
+  [JobName.SweepExportObjects]: QueueName.CodeExport,
 };
 
 /**

@@ -15,7 +15,7 @@ export interface JobHandlers {
   /** Errors of these classes are permanent: the job fails at once, without retries. */
   permanentErrors?: (new (...args: never[]) => Error)[];
   /** Called once a job has failed for good (permanently, or with its attempts used up). */
-  onFailed?: (payload: unknown, error: Error) => Promise<void>;
+  onFailed?: (payload: unknown, error: Error, name: JobName) => Promise<void>;
 }
 
 /**
@@ -62,7 +62,7 @@ export class QueueWorkerFactory implements OnApplicationBootstrap, OnApplication
         `${queue} job ${job.id} failed${final ? ' for good' : ''}: ${error.message}`,
       );
       if (final && onFailed) {
-        onFailed(job.data, error).catch((e: unknown) =>
+        onFailed(job.data, error, job.name as JobName).catch((e: unknown) =>
           this.logger.error(`onFailed of ${job.id}: ${String(e)}`),
         );
       }

@@ -190,4 +190,28 @@ describe('ObjectStorage (against s3rver)', () => {
     expect(await storage.exists('to-delete.json')).toBe(false);
     await expect(storage.getStream('to-delete.json')).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
+
+  it('lists the objects under a prefix page by page, with when each was stored', async () => {
+    const listed = storageFor(`list-${randomBytes(4).toString('hex')}`);
+    await listed.ensureBucket();
+    const before = Date.now() - 1000;
+    const keys = ['a/1', 'a/2', 'a/3', 'a/4', 'a/5'];
+    for (const key of [...keys, 'b/1', 'a-not-under-a/1']) {
+      await listed.upload(key, Readable.from([key]), 'text/plain');
+    }
+
+    const pages: string[][] = [];
+    for await (const page of listed.list('a/', 2)) {
+      pages.push(page.map((object) => object.key));
+      for (const object of page) {
+        expect(object.lastModified.getTime()).toBeGreaterThanOrEqual(before);
+        expect(object.lastModified.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+      }
+    }
+
+    expect(pages).toEqual([['a/1', 'a/2'], ['a/3', 'a/4'], ['a/5']]);
+    const none: unknown[] = [];
+    for await (const page of listed.list('nothing/')) none.push(page);
+    expect(none).toEqual([]);
+  });
 });

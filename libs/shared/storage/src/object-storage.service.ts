@@ -5,6 +5,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -31,6 +32,12 @@ export interface StoredObject {
   body: Readable;
   size?: number;
   contentType?: string;
+}
+
+/** One object of a listing. */
+export interface ListedObject {
+  key: string;
+  lastModified: Date;
 }
 
 export interface PresignOptions {
@@ -154,6 +161,29 @@ export class ObjectStorage {
       if (isNotFound(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Every object whose key starts with `prefix`, a page (at most `pageSize` objects) at a time,
+   * in key order. Pages are fetched as they are consumed, so a huge bucket is never held at once.
+   */
+  async *list(prefix: string, pageSize = 1000): AsyncGenerator<ListedObject[]> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          MaxKeys: pageSize,
+          ContinuationToken: token,
+        }),
+      );
+      const objects = (page.Contents ?? []).flatMap(({ Key, LastModified }) =>
+        Key && LastModified ? [{ key: Key, lastModified: LastModified }] : [],
+      );
+      if (objects.length > 0) yield objects;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   /** Removes `key`; removing a key that is not there is not an error. */

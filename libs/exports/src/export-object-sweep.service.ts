@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ObjectStorage } from '@sid/shared/storage';
+import { UNREFERENCED_KEYS } from './export.sql';
+import { EXPORT_KEY_PREFIX } from './reservation-export.service';
+
+export interface ObjectSweepOutcome {
+  /** Export objects stored before the cutoff that were looked at. */
+  checked: number;
+  /** Of those, the ones no `file` row pointed at, now deleted. */
+  deleted: number;
+}
+
+/**
+ * Deletes export objects that no `file` row points at. An export stores its object first and
+ * writes the row after (a row must never point at a missing object), so a worker killed between
+ * the two, or a store that failed to delete after a failed row insert, leaves an object nobody
+ * can reach: storage paid for, and codes sitting in a file no one owns.
+ *
+ * Only objects stored before `storedBefore` are considered: an export in flight has stored its
+ * object a moment before its row commits, and must not lose it. Several workers may sweep at
+ * once; deleting twice is harmless.
+ */
+@Injectable()
+export class ExportObjectSweepService {
+  private readonly logger = new Logger(ExportObjectSweepService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly storage: ObjectStorage,
+  ) {}
+
+  async sweep(storedBefore: Date, pageSize = 1000): Promise<ObjectSweepOutcome> {
+    const outcome: ObjectSweepOutcome = { checked: 0, deleted: 0 };
+    for await (const page of this.storage.list(EXPORT_KEY_PREFIX, pageSize)) {
+      const old = page.filter((object) => object.lastModified < storedBefore);
+      if (old.length === 0) continue;
+      outcome.checked += old.length;
+      const unreferenced: { key: string }[] = await this.db.query(UNREFERENCED_KEYS, [
+        old.map((object) => object.key),
+      ]);
+      for (const { key } of unreferenced) {
+        await this.storage.delete(key);
+        this.logger.warn(`deleted ${key}: no file row points at it`);
+        outcome.deleted++;
+      }
+    }
+    return outcome;
+  }
+}
