@@ -14,7 +14,6 @@ import { jobId, JobName, JobQueue, QueueName } from '@sid/shared/queue';
 import { LocalS3, ObjectStorage, startLocalS3 } from '@sid/shared/storage';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { ExportWorkerModule } from './export-worker.module';
-import { EXPORT_OBJECT_SWEEP_SCHEDULER } from './export.processor';
 import { ExportSweep } from './export.sweep';
 
 /**
@@ -178,7 +177,7 @@ describe('export-worker', () => {
   it('schedules the sweep of export objects, which deletes one that no file row points at', async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const queue: Queue = moduleRef.get(JobQueue).queue(QueueName.CodeExport);
-    const scheduler = await queue.getJobScheduler(EXPORT_OBJECT_SWEEP_SCHEDULER);
+    const scheduler = await queue.getJobScheduler(JobName.SweepExportObjects);
     expect(scheduler).toMatchObject({ name: JobName.SweepExportObjects, every: 3_600_000 });
 
     const exported = await completed(await fullReservation(5));

@@ -9,9 +9,6 @@ import {
   QueueWorkerFactory,
 } from '@sid/shared/queue';
 
-/** The scheduler's id in Redis: every export-worker upserts the same one, so there is one. */
-export const EXPORT_OBJECT_SWEEP_SCHEDULER = 'sweep-export-objects';
-
 /**
  * Thin: each `export-reservation` job writes the export file of the reservation it names. A job
  * that fails for good leaves the reason on the reservation, which stays `in_progress`: the
@@ -49,14 +46,10 @@ export class ExportProcessor implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.queue(QueueName.CodeExport).upsertJobScheduler(
-      EXPORT_OBJECT_SWEEP_SCHEDULER,
-      { every: this.config.EXPORT_OBJECT_SWEEP_INTERVAL_MS },
-      {
-        name: JobName.SweepExportObjects,
-        data: {},
-        opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
-      },
+    await this.queue.schedule(
+      JobName.SweepExportObjects,
+      {},
+      this.config.EXPORT_OBJECT_SWEEP_INTERVAL_MS,
     );
   }
 }

@@ -3,9 +3,6 @@ import { CodePoolCheckService } from '@sid/codes';
 import { AppConfig } from '@sid/shared/config';
 import { JobName, JobQueue, QueueName, QueueWorkerFactory } from '@sid/shared/queue';
 
-/** The scheduler's id in Redis: every generator-worker upserts the same one, so there is one. */
-export const POOL_CHECK_SCHEDULER = 'check-pools';
-
 /**
  * Keeps code pools topped up. Here rather than in the reservation worker because a refill is an
  * identifier job: the generator owns them, and checking pools never delays a claim. A BullMQ job
@@ -30,14 +27,6 @@ export class CodePoolProcessor implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.queue(QueueName.CodePool).upsertJobScheduler(
-      POOL_CHECK_SCHEDULER,
-      { every: this.config.POOL_CHECK_INTERVAL_MS },
-      {
-        name: JobName.CheckPools,
-        data: {},
-        opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
-      },
-    );
+    await this.queue.schedule(JobName.CheckPools, {}, this.config.POOL_CHECK_INTERVAL_MS);
   }
 }

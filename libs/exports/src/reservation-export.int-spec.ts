@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { escapeLiteral } from 'pg';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule, runMigrations } from '@sid/shared/database';
@@ -162,6 +163,15 @@ afterAll(async () => {
   if (s3Directory) await rm(s3Directory, { recursive: true, force: true });
   await database?.drop();
 });
+
+/** Every INSERT into `file` fails with `message` until the trigger is dropped (afterEach does). */
+async function refuseFileRows(message: string): Promise<void> {
+  await db.query(`
+    CREATE OR REPLACE FUNCTION refuse_file() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION ${escapeLiteral(message)}; END $$;
+    CREATE TRIGGER refuse_files BEFORE INSERT ON file FOR EACH ROW EXECUTE FUNCTION refuse_file();
+  `);
+}
 
 /** `count` ordinary codes, every other one without an EPC join key, in the three statuses. */
 function plainCodes(count: number): SeedCode[] {
@@ -653,11 +663,7 @@ describe('ReservationExportService: failures leave no file row pointing nowhere'
 
   it('a file row that cannot be written: rethrown, and the stored object is deleted', async () => {
     const id = await seedReservation({ export_type: 'xml', codes: plainCodes(40) });
-    await db.query(`
-      CREATE OR REPLACE FUNCTION refuse_file() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'no files today'; END $$;
-      CREATE TRIGGER refuse_files BEFORE INSERT ON file FOR EACH ROW EXECUTE FUNCTION refuse_file();
-    `);
+    await refuseFileRows('no files today');
     const upload = jest.spyOn(storage, 'upload');
 
     await expect(service.run(id)).rejects.toThrow('no files today');
@@ -719,11 +725,7 @@ describe('ExportObjectSweepService: objects no file row points at', () => {
   /** The export object a crash leaves: the row refused, and the clean-up delete failing too. */
   async function crashedExport(): Promise<{ id: string; key: string }> {
     const id = await seedReservation({ export_type: 'csv', codes: plainCodes(25) });
-    await db.query(`
-      CREATE OR REPLACE FUNCTION refuse_file() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'worker gone'; END $$;
-      CREATE TRIGGER refuse_files BEFORE INSERT ON file FOR EACH ROW EXECUTE FUNCTION refuse_file();
-    `);
+    await refuseFileRows('worker gone');
     const upload = jest.spyOn(storage, 'upload');
     const remove = jest.spyOn(storage, 'delete').mockRejectedValueOnce(new Error('store gone'));
     await expect(service.run(id)).rejects.toThrow('worker gone');

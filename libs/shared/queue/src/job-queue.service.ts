@@ -49,6 +49,23 @@ export class JobQueue {
     return 'present';
   }
 
+  /**
+   * Runs the job every `everyMs` with a BullMQ job scheduler whose id is the job name: every
+   * process that calls this upserts the same scheduler, so there is one run per period for the
+   * whole fleet, one attempt each (the next period is the retry).
+   */
+  async schedule<J extends JobName>(
+    name: J,
+    payload: JobPayloads[J],
+    everyMs: number,
+  ): Promise<void> {
+    await this.queues[JOB_QUEUE[name]].upsertJobScheduler(
+      name,
+      { every: everyMs },
+      { name, data: payload, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } },
+    );
+  }
+
   queue(name: QueueName): Queue {
     return this.queues[name];
   }
