@@ -107,6 +107,35 @@ export async function peakRss(pid: number): Promise<number> {
   return Number(match[1]) * 1024;
 }
 
+/** Clock ticks per second of the CPU times in /proc (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds (user + system) a live process has used so far: fields 14 and 15 of
+ * /proc/<pid>/stat, read after the command name, which may contain spaces.
+ */
+export async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+/**
+ * CPU seconds all CPUs of the machine have been busy since boot (user + nice + system + irq +
+ * softirq + steal of the first `cpu ` line of /proc/stat; idle and iowait excluded).
+ */
+export async function machineBusyCpuSeconds(): Promise<number> {
+  const stat = await readFile('/proc/stat', 'utf8');
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('No cpu line in /proc/stat');
+  const [user, nice, system, , , irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / USER_HZ;
+}
+
 export async function tail(path: string, lines = 40): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '');
   return text.split('\n').slice(-lines).join('\n');

@@ -14,6 +14,14 @@
  *        into tmp/); one more CSV run from source shows what @swc-node/register adds. After
  *        each, the same number of bytes is uploaded to s3rver alone: the floor for that export.
  *
+ * CPU time (Linux /proc) shows where (ii) and (b) spend the machine's two cores, so that the
+ * export path's own cost can be told apart from the local object store's: for (ii) the busy CPU
+ * seconds of the whole machine (PostgreSQL + the reading bench process: all of the raw path);
+ * for each (b) export, from enqueuing to completion, the export worker's and s3rver's own CPU
+ * seconds and the machine's busy total, the rest being PostgreSQL (whose parallel query workers
+ * are short-lived processes, hence machine totals rather than per-backend figures), the bench's
+ * polling and anything else running. These are information, not goals.
+ *
  * The gateway and the reservation workers run from source (`node -r @swc-node/register`).
  *
  * Sizes can be lowered for a quick try: BENCH_RESERVATIONS, BENCH_RESERVATION_SIZE,
@@ -39,8 +47,10 @@ import {
   callApi,
   freePort,
   intEnv,
+  machineBusyCpuSeconds,
   peakRss,
   percentile,
+  processCpuSeconds,
   sleep,
   startApp,
   tail,
@@ -99,6 +109,21 @@ interface ClaimBaseline {
   rate: number;
 }
 
+interface CopyBaseline {
+  seconds: number;
+  /** Machine-wide busy CPU seconds of the same runs (median): PostgreSQL + the reader. */
+  cpuSeconds: number;
+}
+
+/** CPU seconds used over one measured window. */
+interface CpuUse {
+  /** The export worker process (absent for store-only uploads). */
+  worker?: number;
+  s3rver: number;
+  /** Busy CPU seconds of the whole machine. */
+  machine: number;
+}
+
 interface ReservationRun {
   claimSeconds: number;
   rate: number;
@@ -116,8 +141,17 @@ interface ExportRun {
   peakRss: number;
   /** Peak RSS of the worker once started, before the export. */
   idleRss: number;
+  /** CPU seconds from enqueuing to completion. */
+  cpu: CpuUse;
   /** Seconds the object store alone takes to store as many bytes (a floor for `seconds`). */
   storeSeconds: number;
+  /** CPU seconds of that store-only upload. */
+  storeCpu: CpuUse;
+}
+
+interface StoreOnly {
+  seconds: number;
+  cpu: CpuUse;
 }
 
 async function main(): Promise<void> {
@@ -207,6 +241,8 @@ async function main(): Promise<void> {
     await pg.query('VACUUM ANALYZE unique_code');
     const copy = await copyBaseline(ctx, exportReservation);
     const reservations = await reservationRun(ctx);
+    // (a) updated 200k rows: vacuum now, so that autovacuum does not run inside an export window.
+    await pg.query('VACUUM ANALYZE unique_code');
     const exports: ExportRun[] = [];
     for (const format of EXPORT_FORMATS) {
       exports.push(await exportRun(ctx, exportReservation, format, 'built'));
@@ -325,11 +361,13 @@ async function claimBaseline(ctx: Context): Promise<ClaimBaseline> {
 }
 
 /** (ii) COPY TO of the export reservation's codes, drained to a byte counter; median of 3. */
-async function copyBaseline(ctx: Context, reservation: string): Promise<number> {
+async function copyBaseline(ctx: Context, reservation: string): Promise<CopyBaseline> {
   const times: number[] = [];
+  const cpu: number[] = [];
   let bytes = 0;
   for (let run = 0; run < 4; run++) {
     bytes = 0;
+    const cpuBefore = await machineBusyCpuSeconds();
     const started = performance.now();
     const source = ctx.pg.query(
       copyTo(`COPY (SELECT code, digital_link, epc_join_key, type, product, status, reservation
@@ -344,12 +382,20 @@ async function copyBaseline(ctx: Context, reservation: string): Promise<number> 
         },
       }),
     );
+    const elapsed = (performance.now() - started) / 1000;
+    const cpuUsed = (await machineBusyCpuSeconds()) - cpuBefore;
     // The first run warms the cache, as the exports will find it.
-    if (run > 0) times.push((performance.now() - started) / 1000);
+    if (run > 0) {
+      times.push(elapsed);
+      cpu.push(cpuUsed);
+    }
   }
   const median = percentile(times, 50);
-  log(`(ii) COPY TO: ${EXPORT_CODES} codes, ${mb(bytes)} in ${median.toFixed(3)} s (median of 3)`);
-  return median;
+  const cpuSeconds = percentile(cpu, 50);
+  log(
+    `(ii) COPY TO: ${EXPORT_CODES} codes, ${mb(bytes)} in ${median.toFixed(3)} s, machine CPU ${cpuSeconds.toFixed(2)} s (medians of 3)`,
+  );
+  return { seconds: median, cpuSeconds };
 }
 
 /** (a) RESERVATIONS reservations POSTed at once, served by the worker processes. */
@@ -458,6 +504,7 @@ async function exportRun(
     const payload = { reservationId: reservation };
     // The id the export worker's recovery sweep would use too: at most one job, whoever adds it.
     const id = jobId(JobName.ExportReservation, payload);
+    const cpuBefore = await cpuNow(ctx, worker.pid);
     const started = performance.now();
     await queue.add(JobName.ExportReservation, payload, {
       jobId: id,
@@ -482,6 +529,7 @@ async function exportRun(
       await sleep(20);
     }
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = cpuSince(cpuBefore, await cpuNow(ctx, worker.pid));
     const rss = await peakRss(worker.pid);
     const {
       rows: [file],
@@ -490,10 +538,11 @@ async function exportRun(
       [reservation],
     );
     log(
-      `(b) ${format} (${form}): ${mb(Number(file.filesize))} in ${elapsed.toFixed(3)} s, peak RSS ${mb(rss)} (${mb(idleRss)} before the export)`,
+      `(b) ${format} (${form}): ${mb(Number(file.filesize))} in ${elapsed.toFixed(3)} s, peak RSS ${mb(rss)} (${mb(idleRss)} before the export); ` +
+        `CPU: worker ${cpu.worker?.toFixed(2)} s, s3rver ${cpu.s3rver.toFixed(2)} s, machine ${cpu.machine.toFixed(2)} s`,
     );
     await worker.stop();
-    const storeSeconds = await storeOnly(ctx, Number(file.filesize));
+    const store = await storeOnly(ctx, Number(file.filesize));
     return {
       format,
       form,
@@ -501,7 +550,9 @@ async function exportRun(
       bytes: Number(file.filesize),
       peakRss: rss,
       idleRss,
-      storeSeconds,
+      cpu,
+      storeSeconds: store.seconds,
+      storeCpu: store.cpu,
     };
   } finally {
     await queue.close();
@@ -514,7 +565,7 @@ async function exportRun(
  * that many (constant) bytes from memory, no database involved. s3rver is one Node.js process
  * that writes and hashes every part, then concatenates them: it bounds what any export can do.
  */
-async function storeOnly(ctx: Context, bytes: number): Promise<number> {
+async function storeOnly(ctx: Context, bytes: number): Promise<StoreOnly> {
   const storage = new ObjectStorage({
     endpoint: ctx.s3.endpoint,
     region: 'us-east-1',
@@ -536,14 +587,40 @@ async function storeOnly(ctx: Context, bytes: number): Promise<number> {
     },
   });
   try {
+    const cpuBefore = await cpuNow(ctx);
     const started = performance.now();
     await storage.upload('bench/store-only', body, 'application/octet-stream');
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = cpuSince(cpuBefore, await cpuNow(ctx));
     await storage.delete('bench/store-only');
-    return elapsed;
+    return { seconds: elapsed, cpu };
   } finally {
     storage.close();
   }
+}
+
+/**
+ * CPU seconds used so far by the export worker `workerPid` (if given), by s3rver and by the
+ * whole machine (busy time); subtract two readings with `cpuSince`.
+ */
+async function cpuNow(ctx: Context, workerPid?: number): Promise<CpuUse> {
+  const [worker, s3rver, machine] = await Promise.all([
+    workerPid === undefined ? undefined : processCpuSeconds(workerPid),
+    processCpuSeconds(ctx.s3.pid),
+    machineBusyCpuSeconds(),
+  ]);
+  return { worker, s3rver, machine };
+}
+
+function cpuSince(before: CpuUse, after: CpuUse): CpuUse {
+  return {
+    worker:
+      before.worker === undefined || after.worker === undefined
+        ? undefined
+        : after.worker - before.worker,
+    s3rver: after.s3rver - before.s3rver,
+    machine: after.machine - before.machine,
+  };
 }
 
 /** A worker process with its `/health` endpoint. */
@@ -565,16 +642,17 @@ async function startWorker(
 
 function report(
   claim: ClaimBaseline,
-  copy: number,
+  baseline: CopyBaseline,
   run: ReservationRun,
   exports: readonly ExportRun[],
 ): void {
+  const copy = baseline.seconds;
   const ratio = run.rate / claim.rate;
   const lines = [
     '',
     `== bench:reserve (${RESERVATIONS} x ${RESERVATION_SIZE} codes, ${RESERVATION_WORKERS} reservation workers; export of ${EXPORT_CODES} codes)`,
     `baseline (i)  raw SKIP LOCKED claim, 1 session: ${fmt(claim.rate)} codes/s (${claim.seconds.toFixed(3)} s)`,
-    `baseline (ii) COPY TO STDOUT of ${EXPORT_CODES} codes: ${copy.toFixed(3)} s`,
+    `baseline (ii) COPY TO STDOUT of ${EXPORT_CODES} codes: ${copy.toFixed(3)} s, CPU ${baseline.cpuSeconds.toFixed(2)} s`,
     `(a) via API + workers: ${fmt(run.rate)} codes/s (all claimed in ${run.claimSeconds.toFixed(3)} s), ` +
       `${ratio.toFixed(2)}x baseline [goal >= 0.5x: ${ratio >= 0.5 ? 'met' : 'MISSED'}]`,
     `    p95 completion: claim ${run.p95Claim.toFixed(3)} s, with export ${run.p95Complete.toFixed(3)} s; ` +
@@ -584,12 +662,22 @@ function report(
     const factor = each.seconds / copy;
     const goal = each.format === 'csv' ? 3 : 5;
     const rssOk = each.peakRss < 256 * 1024 * 1024;
+    const { s3rver, machine } = each.cpu;
+    const worker = each.cpu.worker ?? 0;
+    // PostgreSQL (with its short-lived parallel workers), the bench's polling, anything else.
+    const rest = machine - worker - s3rver;
+    const withoutStore = machine - s3rver;
     lines.push(
       `(b) ${each.format.padEnd(4)} ${each.form === 'built' ? '' : '[worker from source] '}${each.seconds.toFixed(3)} s = ${factor.toFixed(2)}x COPY TO ` +
         `[goal <= ${goal}x: ${factor <= goal ? 'met' : 'MISSED'}], ${mb(each.bytes)}, ` +
         `peak RSS ${mb(each.peakRss)} [goal < 256 MB: ${rssOk ? 'met' : 'MISSED'}] (${mb(each.idleRss)} at start)`,
       `         storing ${mb(each.bytes)} in s3rver alone takes ${each.storeSeconds.toFixed(3)} s = ` +
-        `${(each.storeSeconds / copy).toFixed(2)}x COPY TO`,
+        `${(each.storeSeconds / copy).toFixed(2)}x COPY TO, s3rver CPU ${each.storeCpu.s3rver.toFixed(2)} s ` +
+        `(machine ${each.storeCpu.machine.toFixed(2)} s)`,
+      `         CPU: export worker ${worker.toFixed(2)} s, PostgreSQL and rest ${rest.toFixed(2)} s, ` +
+        `s3rver ${s3rver.toFixed(2)} s (machine ${machine.toFixed(2)} s); without the store: ` +
+        `${withoutStore.toFixed(2)} s = ${(withoutStore / baseline.cpuSeconds).toFixed(2)}x ` +
+        `the COPY TO baseline's ${baseline.cpuSeconds.toFixed(2)} s CPU`,
     );
   }
   console.log(lines.join('\n'));

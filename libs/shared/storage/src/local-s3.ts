@@ -20,6 +20,8 @@ export interface LocalS3Options {
 export interface LocalS3 {
   /** e.g. `http://127.0.0.1:4569`; use with `forcePathStyle: true`. */
   endpoint: string;
+  /** The s3rver child process (e.g. to read its CPU time in /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return {
       endpoint,
+      // Defined: the child printed that it is listening.
+      pid: child.pid as number,
       stop: async () => {
         process.removeListener('exit', killOnExit);
         await stopChild(child);
