@@ -1,8 +1,8 @@
 /**
  * `npm run bench:reserve`: reservation claims and exports, measured against raw PostgreSQL.
  *
- * On one fresh database (dropped at the end), with a local s3rver and the real apps started as
- * processes:
+ * On one fresh database (dropped at the end), with an object store (see below) and the real apps
+ * started as processes:
  *   (i)  baseline: one session claims RESERVATIONS x RESERVATION_SIZE codes with the raw SKIP
  *        LOCKED CTE, one transaction per reservation, as the claim service batches them;
  *   (ii) baseline: `COPY (SELECT ...) TO STDOUT` of EXPORT_CODES codes of one reservation;
@@ -12,7 +12,7 @@
  *        XML, each by a fresh export-worker process so that its peak RSS (VmHWM) is that
  *        format's. The worker runs compiled, as the Docker image runs it (`buildApps` compiles
  *        into tmp/); one more CSV run from source shows what @swc-node/register adds. After
- *        each, the same number of bytes is uploaded to s3rver alone: the floor for that export.
+ *        each, the same number of bytes is uploaded to the store alone: the floor for that export.
  *
  * CPU time (Linux /proc) shows where (ii) and (b) spend the machine's two cores, so that the
  * export path's own cost can be told apart from the local object store's: for (ii) the busy CPU
@@ -21,6 +21,11 @@
  * seconds and the machine's busy total, the rest being PostgreSQL (whose parallel query workers
  * are short-lived processes, hence machine totals rather than per-backend figures), the bench's
  * polling and anything else running. These are information, not goals.
+ *
+ * The store is a local s3rver unless BENCH_S3_ENDPOINT names another S3-compatible store (with
+ * S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_FORCE_PATH_STYLE as the apps take them):
+ * s3rver shares this machine's cores and stores each byte twice (parts, then the object), so it
+ * alone needs about as long as the (b) goals allow. An external store's CPU is not measured.
  *
  * The gateway and the reservation workers run from source (`node -r @swc-node/register`).
  *
@@ -39,7 +44,12 @@ import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { runMigrations } from '@sid/shared/database';
 import { JobName, jobId, QueueName, redisConnectionOptions } from '@sid/shared/queue';
-import { LOCAL_S3_CREDENTIALS, LocalS3, ObjectStorage, startLocalS3 } from '@sid/shared/storage';
+import {
+  LOCAL_S3_CREDENTIALS,
+  ObjectStorage,
+  startLocalS3,
+  StorageOptions,
+} from '@sid/shared/storage';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { BenchBuild, buildApps } from './bench-build';
 import {
@@ -88,10 +98,20 @@ const RAW_CLAIM = `
   FROM picked
   WHERE u.id = picked.id`;
 
+/** Where the exports go: a local s3rver started here, or the store at BENCH_S3_ENDPOINT. */
+interface BenchStore {
+  /** `s3rver`, or the external endpoint. */
+  name: string;
+  options: Omit<StorageOptions, 'bucket'>;
+  /** The store's process when it runs here (s3rver), for its CPU time; unknown otherwise. */
+  pid?: number;
+  stop(): Promise<void>;
+}
+
 interface Context {
   dir: string;
   database: TestDatabase;
-  s3: LocalS3;
+  store: BenchStore;
   pg: Client;
   prefix: string;
   env: Record<string, string>;
@@ -119,7 +139,8 @@ interface CopyBaseline {
 interface CpuUse {
   /** The export worker process (absent for store-only uploads). */
   worker?: number;
-  s3rver: number;
+  /** The store, when it runs here (s3rver). */
+  store?: number;
   /** Busy CPU seconds of the whole machine. */
   machine: number;
 }
@@ -143,6 +164,8 @@ interface ExportRun {
   idleRss: number;
   /** CPU seconds from enqueuing to completion. */
   cpu: CpuUse;
+  /** Which object store (s3rver, or BENCH_S3_ENDPOINT). */
+  store: string;
   /** Seconds the object store alone takes to store as many bytes (a floor for `seconds`). */
   storeSeconds: number;
   /** CPU seconds of that store-only upload. */
@@ -159,13 +182,13 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sid-bench-reserve-'));
   const processes: AppProcess[] = [];
   let database: TestDatabase | undefined;
-  let s3: LocalS3 | undefined;
+  let store: BenchStore | undefined;
   let pg: Client | undefined;
   let build: BenchBuild | undefined;
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const cleanUp = async (): Promise<void> => {
     for (const each of processes.reverse()) await each.stop().catch(() => undefined);
-    await s3?.stop().catch(() => undefined);
+    await store?.stop().catch(() => undefined);
     await pg?.end().catch(() => undefined);
     await obliterateQueues(prefix).catch((e: unknown) =>
       log(`could not clear queues: ${String(e)}`),
@@ -185,15 +208,19 @@ async function main(): Promise<void> {
     build = await buildApps(`bench-reserve-${randomBytes(4).toString('hex')}`);
     database = await createTestDatabase('bench_reserve');
     await runMigrations(database.url);
-    s3 = await startLocalS3({ port: 0, directory: join(dir, 's3') });
+    store = await startStore(dir);
     pg = new Client({ connectionString: database.url });
     await pg.connect();
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,
-      S3_ENDPOINT: s3.endpoint,
+      S3_ENDPOINT: store.options.endpoint ?? '',
       S3_BUCKET: BUCKET,
+      S3_REGION: store.options.region,
+      S3_ACCESS_KEY_ID: store.options.accessKeyId,
+      S3_SECRET_ACCESS_KEY: store.options.secretAccessKey,
+      S3_FORCE_PATH_STYLE: String(store.options.forcePathStyle),
       LINK_DOMAIN: LINK_HOST,
       LOG_LEVEL: 'warn',
     };
@@ -218,7 +245,7 @@ async function main(): Promise<void> {
     const ctx: Context = {
       dir,
       database,
-      s3,
+      store,
       pg,
       prefix,
       env,
@@ -230,7 +257,9 @@ async function main(): Promise<void> {
       codes: new Set(),
     };
 
-    log(`database ${database.name}, queue prefix ${prefix}, s3 ${s3.endpoint}`);
+    log(
+      `database ${database.name}, queue prefix ${prefix}, store ${store.name} (${store.options.endpoint})`,
+    );
     log(`seeding: ${2 * CLAIMED + RESERVATION_SIZE} pool codes, ${EXPORT_CODES} reserved codes`);
     await seedPool(ctx, 2 * CLAIMED + RESERVATION_SIZE);
     const exportReservation = await seedExportReservation(ctx);
@@ -256,6 +285,44 @@ async function main(): Promise<void> {
     process.removeListener('SIGTERM', onSignal);
     await cleanUp();
   }
+}
+
+/**
+ * s3rver as a child process (the default), or the S3-compatible store at BENCH_S3_ENDPOINT
+ * (MinIO or S3 on other cores or another host, the way production runs) with the S3_* settings
+ * the apps use: S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_FORCE_PATH_STYLE.
+ */
+async function startStore(dir: string): Promise<BenchStore> {
+  const endpoint = process.env.BENCH_S3_ENDPOINT;
+  if (!endpoint) {
+    const s3 = await startLocalS3({ port: 0, directory: join(dir, 's3') });
+    return {
+      name: 's3rver',
+      options: {
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        ...LOCAL_S3_CREDENTIALS,
+        forcePathStyle: true,
+      },
+      pid: s3.pid,
+      stop: () => s3.stop(),
+    };
+  }
+  const { S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY } = process.env;
+  if (!S3_ACCESS_KEY_ID || !S3_SECRET_ACCESS_KEY) {
+    throw new Error('BENCH_S3_ENDPOINT needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
+  }
+  return {
+    name: endpoint,
+    options: {
+      endpoint,
+      region: process.env.S3_REGION ?? 'us-east-1',
+      accessKeyId: S3_ACCESS_KEY_ID,
+      secretAccessKey: S3_SECRET_ACCESS_KEY,
+      forcePathStyle: process.env.S3_FORCE_PATH_STYLE !== 'false',
+    },
+    stop: async () => undefined,
+  };
 }
 
 /**
@@ -548,7 +615,7 @@ async function exportRun(
     );
     log(
       `(b) ${format} (${form}): ${mb(Number(file.filesize))} in ${elapsed.toFixed(3)} s, peak RSS ${mb(rss)} (${mb(idleRss)} before the export); ` +
-        `CPU: worker ${cpu.worker?.toFixed(2)} s, s3rver ${cpu.s3rver.toFixed(2)} s, machine ${cpu.machine.toFixed(2)} s`,
+        `CPU: worker ${cpu.worker?.toFixed(2)} s, store ${cpu.store?.toFixed(2) ?? 'not measured'}, machine ${cpu.machine.toFixed(2)} s`,
     );
     await worker.stop();
     const store = await storeOnly(ctx, Number(file.filesize));
@@ -560,6 +627,7 @@ async function exportRun(
       peakRss: rss,
       idleRss,
       cpu,
+      store: ctx.store.name,
       storeSeconds: store.seconds,
       storeCpu: store.cpu,
     };
@@ -575,13 +643,7 @@ async function exportRun(
  * that writes and hashes every part, then concatenates them: it bounds what any export can do.
  */
 async function storeOnly(ctx: Context, bytes: number): Promise<StoreOnly> {
-  const storage = new ObjectStorage({
-    endpoint: ctx.s3.endpoint,
-    region: 'us-east-1',
-    bucket: BUCKET,
-    ...LOCAL_S3_CREDENTIALS,
-    forcePathStyle: true,
-  });
+  const storage = new ObjectStorage({ ...ctx.store.options, bucket: BUCKET });
   const chunk = Buffer.alloc(64 * 1024, 'code,https://id.example.com/01/;');
   let sent = 0;
   const body = new Readable({
@@ -609,16 +671,16 @@ async function storeOnly(ctx: Context, bytes: number): Promise<StoreOnly> {
 }
 
 /**
- * CPU seconds used so far by the export worker `workerPid` (if given), by s3rver and by the
+ * CPU seconds used so far by the export worker `workerPid` (if given), by the store and by the
  * whole machine (busy time); subtract two readings with `cpuSince`.
  */
 async function cpuNow(ctx: Context, workerPid?: number): Promise<CpuUse> {
-  const [worker, s3rver, machine] = await Promise.all([
+  const [worker, store, machine] = await Promise.all([
     workerPid === undefined ? undefined : processCpuSeconds(workerPid),
-    processCpuSeconds(ctx.s3.pid),
+    ctx.store.pid === undefined ? undefined : processCpuSeconds(ctx.store.pid),
     machineBusyCpuSeconds(),
   ]);
-  return { worker, s3rver, machine };
+  return { worker, store, machine };
 }
 
 function cpuSince(before: CpuUse, after: CpuUse): CpuUse {
@@ -627,7 +689,10 @@ function cpuSince(before: CpuUse, after: CpuUse): CpuUse {
       before.worker === undefined || after.worker === undefined
         ? undefined
         : after.worker - before.worker,
-    s3rver: after.s3rver - before.s3rver,
+    store:
+      before.store === undefined || after.store === undefined
+        ? undefined
+        : after.store - before.store,
     machine: after.machine - before.machine,
   };
 }
@@ -671,20 +736,25 @@ function report(
     const factor = each.seconds / copy;
     const goal = each.format === 'csv' ? 3 : 5;
     const rssOk = each.peakRss < 256 * 1024 * 1024;
-    const { s3rver, machine } = each.cpu;
+    const { machine } = each.cpu;
     const worker = each.cpu.worker ?? 0;
+    // Without a store process here (external store), its share cannot be told apart.
+    const store = each.cpu.store;
+    const withoutStore = machine - (store ?? 0);
     // PostgreSQL (with its short-lived parallel workers), the bench's polling, anything else.
-    const rest = machine - worker - s3rver;
-    const withoutStore = machine - s3rver;
+    const rest = withoutStore - worker;
+    const name = each.store;
+    // An external store running on this machine lands in "PostgreSQL and rest".
     lines.push(
       `(b) ${each.format.padEnd(4)} ${each.form === 'built' ? '' : '[worker from source] '}${each.seconds.toFixed(3)} s = ${factor.toFixed(2)}x COPY TO ` +
         `[goal <= ${goal}x: ${factor <= goal ? 'met' : 'MISSED'}], ${mb(each.bytes)}, ` +
         `peak RSS ${mb(each.peakRss)} [goal < 256 MB: ${rssOk ? 'met' : 'MISSED'}] (${mb(each.idleRss)} at start)`,
-      `         storing ${mb(each.bytes)} in s3rver alone takes ${each.storeSeconds.toFixed(3)} s = ` +
-        `${(each.storeSeconds / copy).toFixed(2)}x COPY TO, s3rver CPU ${each.storeCpu.s3rver.toFixed(2)} s ` +
+      `         storing ${mb(each.bytes)} in ${name} alone takes ${each.storeSeconds.toFixed(3)} s = ` +
+        `${(each.storeSeconds / copy).toFixed(2)}x COPY TO, ${name} CPU ${cpuText(each.storeCpu.store)} ` +
         `(machine ${each.storeCpu.machine.toFixed(2)} s)`,
       `         CPU: export worker ${worker.toFixed(2)} s, PostgreSQL and rest ${rest.toFixed(2)} s, ` +
-        `s3rver ${s3rver.toFixed(2)} s (machine ${machine.toFixed(2)} s); without the store: ` +
+        `${name} ${cpuText(store)} (machine ${machine.toFixed(2)} s); ` +
+        `${store === undefined ? 'all but an external store' : 'without the store'}: ` +
         `${withoutStore.toFixed(2)} s = ${(withoutStore / baseline.cpuSeconds).toFixed(2)}x ` +
         `the COPY TO baseline's ${baseline.cpuSeconds.toFixed(2)} s CPU`,
     );
@@ -702,6 +772,12 @@ async function obliterateQueues(prefix: string): Promise<void> {
     await queue.obliterate({ force: true });
     await queue.close();
   }
+}
+
+function cpuText(seconds: number | undefined): string {
+  return seconds === undefined
+    ? 'not measured (not a process of this bench)'
+    : `${seconds.toFixed(2)} s`;
 }
 
 function fmt(n: number): string {
