@@ -23,6 +23,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LINK_DOMAIN: 'https://x.com/' })).toThrow(/LINK_DOMAIN/);
   });
 
+  it('refuses an export object grace period short enough to delete exports in flight', () => {
+    expect(() => loadConfig({ EXPORT_OBJECT_GRACE_MS: '0' })).toThrow(/EXPORT_OBJECT_GRACE_MS/);
+    expect(loadConfig({ EXPORT_OBJECT_GRACE_MS: '600000' }).EXPORT_OBJECT_GRACE_MS).toBe(600_000);
+  });
+
   it('refuses an admin token without an admin email, and a short token', () => {
     expect(() => loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) })).toThrow(/ADMIN_EMAIL/);
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.co', ADMIN_TOKEN: 'short' })).toThrow(

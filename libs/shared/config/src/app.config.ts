@@ -155,10 +155,14 @@ export class AppConfig {
   @Min(1000)
   EXPORT_OBJECT_SWEEP_INTERVAL_MS = 3_600_000;
 
-  /** How old such an object must be before it is deleted: far longer than any export takes. */
+  /**
+   * How old such an object must be before it is deleted: far longer than any export takes from
+   * storing its object to committing its row (at least a minute, or in-flight exports would lose
+   * their objects).
+   */
   @Transform(toInt)
   @IsInt()
-  @Min(0)
+  @Min(60_000)
   EXPORT_OBJECT_GRACE_MS = 3_600_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
