@@ -5,4 +5,5 @@ export * from './file.service';
 export * from './formats';
 export * from './reservation-export.service';
 export * from './export-document.stream';
+export * from './export-copy';
 export * from './export-object-sweep.service';

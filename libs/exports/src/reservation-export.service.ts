@@ -1,34 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { inPgTransaction, withStreamingPgClient } from '@sid/shared/database';
 import { ObjectStorage, UploadResult } from '@sid/shared/storage';
-import { ExportDocumentStream } from './export-document.stream';
+import { copyExportDocument, ExportSubject } from './export-copy';
 import {
   COMPLETE_RESERVATION,
-  exportRowsCopy,
   INSERT_FILE,
   LOCK_RESERVATION_FOR_FILE,
   READ_RESERVATION,
   RECORD_EXPORT_FAILURE,
 } from './export.sql';
-import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS, exportFrame, ExportType } from './formats';
+import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS } from './formats';
 
-interface ReservationRow {
-  id: string;
+interface ReservationRow extends ExportSubject {
   account: string;
   status: string;
   quantity: number;
   quantity_reserved: number;
-  export_type: ExportType;
   export_file: string | null;
-  url_suffix: string | null;
-  reference_id: string | null;
-  product: string | null;
-  code_type: string;
   user_created: string | null;
 }
 
@@ -129,30 +120,17 @@ export class ReservationExportService {
     reservation: ReservationRow,
     key: string,
   ): Promise<{ uploaded: UploadResult; rows: number }> {
-    const type = reservation.export_type;
-    const document = new ExportDocumentStream(
-      exportFrame(type, {
-        reservation: reservation.id,
-        reference_id: reservation.reference_id,
-        product: reservation.product,
-        code_type: reservation.code_type,
-      }),
-    );
-    const sql = exportRowsCopy(type, {
-      reservation: reservation.id,
-      url_suffix: reservation.url_suffix,
-      reference_id: reservation.reference_id,
-    });
     return withStreamingPgClient(this.db, async (client) => {
-      const copy = client.query(copyTo(sql));
-      // The COPY stream reports a dropped connection after the pipeline may have given up on it.
-      copy.on('error', () => undefined);
-      const copied = pipeline(copy, document);
+      const { document, copied } = copyExportDocument(client, reservation);
       // A failing COPY fails the upload with its own error (the upload reports its source's
       // error first); a failing upload stops the COPY. Either way the upload rejects, and this
       // promise is awaited only once the upload succeeded.
       copied.catch(() => undefined);
-      const uploaded = await this.storage.upload(key, document, EXPORT_CONTENT_TYPES[type]);
+      const uploaded = await this.storage.upload(
+        key,
+        document,
+        EXPORT_CONTENT_TYPES[reservation.export_type],
+      );
       await copied;
       return { uploaded, rows: document.rows };
     });
