@@ -8,6 +8,8 @@
  *   (ii) baseline: `COPY (SELECT ...) TO STDOUT` of EXPORT_CODES codes of one reservation;
  *   (a)  RESERVATIONS reservations of RESERVATION_SIZE codes POSTed at once to the gateway and
  *        served by RESERVATION_WORKERS reservation-worker processes (+ 1 export-worker);
+ *   (b0) the same export's own path without a store: `copyExportDocument`, as the worker runs
+ *        it, drained into a byte counter in this process (what the export costs before upload);
  *   (b)  one reservation of EXPORT_CODES codes (seeded with COPY) re-exported as CSV, JSON and
  *        XML, each by a fresh export-worker process so that its peak RSS (VmHWM) is that
  *        format's. The worker runs compiled, as the Docker image runs it (`buildApps` compiles
@@ -42,6 +44,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { copyExportDocument, ExportSubject } from '@sid/exports';
 import { runMigrations } from '@sid/shared/database';
 import { JobName, jobId, QueueName, redisConnectionOptions } from '@sid/shared/queue';
 import {
@@ -269,6 +272,9 @@ async function main(): Promise<void> {
     const claim = await claimBaseline(ctx);
     await settle(pg);
     const copy = await copyBaseline(ctx, exportReservation);
+    const framed: FramedRun[] = [];
+    for (const format of EXPORT_FORMATS)
+      framed.push(await framedRun(ctx, exportReservation, format));
     const reservations = await reservationRun(ctx);
     await settle(pg);
     const exports: ExportRun[] = [];
@@ -278,7 +284,7 @@ async function main(): Promise<void> {
     // For the record: the same worker run from source carries the TypeScript compiler.
     exports.push(await exportRun(ctx, exportReservation, 'csv', 'source'));
 
-    report(claim, copy, reservations, exports);
+    report(claim, copy, framed, reservations, exports);
     log(`total ${seconds(Date.now() - startedAt)}`);
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -472,6 +478,55 @@ async function copyBaseline(ctx: Context, reservation: string): Promise<CopyBase
     `(ii) COPY TO: ${EXPORT_CODES} codes, ${mb(bytes)} in ${median.toFixed(3)} s, machine CPU ${cpuSeconds.toFixed(2)} s (medians of 3)`,
   );
   return { seconds: median, cpuSeconds };
+}
+
+/** The export's own path, without the store: see `framedRun`. */
+interface FramedRun {
+  format: (typeof EXPORT_FORMATS)[number];
+  seconds: number;
+  bytes: number;
+}
+
+/**
+ * The export worker's own code path without the store: `copyExportDocument` (the COPY that
+ * serializes the codes in PostgreSQL, framed into the whole document) drained into a byte
+ * counter in this process, on the baseline's connection; median of 3 after a warm-up.
+ */
+async function framedRun(
+  ctx: Context,
+  reservation: string,
+  format: FramedRun['format'],
+): Promise<FramedRun> {
+  const {
+    rows: [subject],
+  } = await ctx.pg.query<ExportSubject>(
+    `SELECT id, $2::text AS export_type, url_suffix, reference_id, product, code_type
+     FROM code_reservation WHERE id = $1`,
+    [reservation, format],
+  );
+  const times: number[] = [];
+  let bytes = 0;
+  for (let run = 0; run < 4; run++) {
+    bytes = 0;
+    const started = performance.now();
+    const { document, copied } = copyExportDocument(ctx.pg, subject);
+    await Promise.all([
+      copied,
+      pipeline(
+        document,
+        new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            bytes += chunk.length;
+            callback();
+          },
+        }),
+      ),
+    ]);
+    if (run > 0) times.push((performance.now() - started) / 1000);
+  }
+  const median = percentile(times, 50);
+  log(`(b0) ${format} without the store: ${mb(bytes)} in ${median.toFixed(3)} s (median of 3)`);
+  return { format, seconds: median, bytes };
 }
 
 /** (a) RESERVATIONS reservations POSTed at once, served by the worker processes. */
@@ -717,6 +772,7 @@ async function startWorker(
 function report(
   claim: ClaimBaseline,
   baseline: CopyBaseline,
+  framed: readonly FramedRun[],
   run: ReservationRun,
   exports: readonly ExportRun[],
 ): void {
@@ -732,6 +788,12 @@ function report(
     `    p95 completion: claim ${run.p95Claim.toFixed(3)} s, with export ${run.p95Complete.toFixed(3)} s; ` +
       `all complete after ${run.allCompleteSeconds.toFixed(3)} s`,
   ];
+  for (const each of framed) {
+    lines.push(
+      `(b0) ${each.format.padEnd(4)} the export's own path into a null sink (no store): ` +
+        `${each.seconds.toFixed(3)} s = ${(each.seconds / copy).toFixed(2)}x COPY TO, ${mb(each.bytes)}`,
+    );
+  }
   for (const each of exports) {
     const factor = each.seconds / copy;
     const goal = each.format === 'csv' ? 3 : 5;
