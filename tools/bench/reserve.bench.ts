@@ -448,22 +448,15 @@ async function copyBaseline(ctx: Context, reservation: string): Promise<CopyBase
   const cpu: number[] = [];
   let bytes = 0;
   for (let run = 0; run < 4; run++) {
-    bytes = 0;
     const cpuBefore = await machineBusyCpuSeconds();
     const started = performance.now();
     const source = ctx.pg.query(
       copyTo(`COPY (SELECT code, digital_link, epc_join_key, type, product, status, reservation
         FROM unique_code WHERE reservation = '${reservation}') TO STDOUT`),
     );
-    await pipeline(
-      source,
-      new Writable({
-        write(chunk: Buffer, _encoding, callback) {
-          bytes += chunk.length;
-          callback();
-        },
-      }),
-    );
+    const counter = byteCounter();
+    await pipeline(source, counter);
+    bytes = counter.bytes;
     const elapsed = (performance.now() - started) / 1000;
     const cpuUsed = (await machineBusyCpuSeconds()) - cpuBefore;
     // The first run warms the cache, as the exports will find it.
@@ -507,21 +500,11 @@ async function framedRun(
   const times: number[] = [];
   let bytes = 0;
   for (let run = 0; run < 4; run++) {
-    bytes = 0;
     const started = performance.now();
     const { document, copied } = copyExportDocument(ctx.pg, subject);
-    await Promise.all([
-      copied,
-      pipeline(
-        document,
-        new Writable({
-          write(chunk: Buffer, _encoding, callback) {
-            bytes += chunk.length;
-            callback();
-          },
-        }),
-      ),
-    ]);
+    const counter = byteCounter();
+    await Promise.all([copied, pipeline(document, counter)]);
+    bytes = counter.bytes;
     if (run > 0) times.push((performance.now() - started) / 1000);
   }
   const median = percentile(times, 50);
@@ -834,6 +817,20 @@ async function obliterateQueues(prefix: string): Promise<void> {
     await queue.obliterate({ force: true });
     await queue.close();
   }
+}
+
+/** A sink that only counts the bytes it is given (`bytes`). */
+function byteCounter(): Writable & { bytes: number } {
+  const counter = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        counter.bytes += chunk.length;
+        callback();
+      },
+    }),
+    { bytes: 0 },
+  );
+  return counter;
 }
 
 function cpuText(seconds: number | undefined): string {
