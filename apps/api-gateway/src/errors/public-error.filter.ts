@@ -66,19 +66,18 @@ export class PublicErrorFilter implements ExceptionFilter {
         extensions: { code: HTTP_CODES[status] ?? 'INTERNAL_SERVER_ERROR' },
       };
     }
-    const bodyError = error as { type?: string; status?: number };
-    if (bodyError?.type === 'entity.parse.failed') {
+    // The body parser's own errors (http-errors): a client error it says may be shown
+    // (unsupported charset or encoding, aborted or mis-sized body, too large) is the caller's.
+    const clientError = error as { status?: unknown; expose?: unknown; type?: unknown };
+    if (typeof clientError?.status === 'number' && clientError.status < 500 && clientError.expose) {
+      const status = clientError.status;
       return {
-        status: 400,
-        message: 'The request body is not valid JSON.',
-        extensions: { code: 'INVALID_PAYLOAD' },
-      };
-    }
-    if (bodyError?.type === 'entity.too.large') {
-      return {
-        status: 413,
-        message: 'The request body is too large.',
-        extensions: { code: 'REQUEST_TOO_LARGE' },
+        status,
+        message:
+          clientError.type === 'entity.too.large'
+            ? 'The request body is too large.'
+            : (error as Error).message,
+        extensions: { code: HTTP_CODES[status] ?? 'INVALID_PAYLOAD' },
       };
     }
     return {

@@ -236,4 +236,32 @@ describe('items API', () => {
     expect(anonymous.body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');
     await http.get('/server/ping').expect(200, 'pong');
   });
+
+  it('answers a body the parser cannot read as the caller’s error, in the envelope', async () => {
+    const post = (contentType: string, body: string) =>
+      http.post('/items/product').set(auth(admin)).set('Content-Type', contentType).send(body);
+
+    const invalid = await post('application/json', '{"gtin": ').expect(400);
+    expect(invalid.body.errors[0]).toEqual({
+      message: 'The request body is not valid JSON.',
+      extensions: { code: 'INVALID_PAYLOAD' },
+    });
+    const charset = await post('application/json; charset=latin-9', '{}').expect(415);
+    expect(charset.body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(charset.body.errors[0].message).toMatch(/charset/i);
+    const encoded = await http
+      .post('/items/product')
+      .set(auth(admin))
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'br2')
+      .send('{}')
+      .expect(415);
+    expect(encoded.body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const large = await post('application/json', JSON.stringify({ gtin: 'x'.repeat(6_000_000) }));
+    expect(large.status).toBe(413);
+    expect(large.body.errors[0]).toEqual({
+      message: 'The request body is too large.',
+      extensions: { code: 'REQUEST_TOO_LARGE' },
+    });
+  });
 });
