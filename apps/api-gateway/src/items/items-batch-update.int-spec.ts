@@ -119,6 +119,19 @@ describe('PATCH /items/unique_code (batch)', () => {
     expect(await statuses(codes)).toEqual({ assigned: 5 });
   });
 
+  it('sorts, offsets and limits the answer over every updated item', async () => {
+    const { codes } = await reservationWith(5);
+
+    const response = await patch('/items/unique_code?fields=id&sort=-id&limit=2&offset=1').send({
+      keys: codes,
+      data: { status: 'assigned' },
+    });
+
+    expect(response.status).toBe(200);
+    const descending = [...codes].reverse();
+    expect(response.body.data).toEqual([{ id: descending[1] }, { id: descending[2] }]);
+  });
+
   it('with a query filter: the matching codes of the caller only', async () => {
     const mine = await reservationWith(4);
     const theirs = await reservationWith(4, otherAccount);

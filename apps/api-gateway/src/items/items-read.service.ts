@@ -49,18 +49,26 @@ export class ItemsReadService {
         ? await this.items(compileAggregateQuery(COLLECTIONS, collection, query, scope))
         : await this.items(compileItemQuery(COLLECTIONS, collection, query, scope));
     if (query.meta.length === 0) return { data };
+    // Without filter or search both counts are the same statement: it runs once.
+    const unfiltered = query.filter === null && query.search === null;
+    const counts = new Map<'total' | 'filter', Promise<number>>();
+    const count = (kind: 'total' | 'filter'): Promise<number> => {
+      const key = unfiltered ? 'total' : kind;
+      let pending = counts.get(key);
+      if (!pending) {
+        const compiled = compileCountQuery(COLLECTIONS, collection, query, scope, key);
+        pending = this.db
+          .query(compiled.sql, compiled.params)
+          .then((rows: { count: number }[]) => rows[0].count);
+        counts.set(key, pending);
+      }
+      return pending;
+    };
+    const values = await Promise.all(
+      query.meta.map((kind) => count(kind === 'total_count' ? 'total' : 'filter')),
+    );
     const meta: ItemList['meta'] = {};
-    for (const kind of query.meta) {
-      const compiled = compileCountQuery(
-        COLLECTIONS,
-        collection,
-        query,
-        scope,
-        kind === 'total_count' ? 'total' : 'filter',
-      );
-      const [{ count }] = await this.db.query(compiled.sql, compiled.params);
-      meta[kind] = count;
-    }
+    query.meta.forEach((kind, i) => (meta[kind] = values[i]));
     return { data, meta };
   }
 
@@ -104,7 +112,8 @@ export class ItemsReadService {
       type: 'condition',
       field: COLLECTIONS.get(collection).primaryKey,
       operator: '_in',
-      value: keys.slice(0, query.offset + query.limit),
+      // All of them (one array parameter): sort, offset and limit apply after.
+      value: keys,
       path: 'keys',
     };
     const filter: FilterNode = query.filter
