@@ -9,7 +9,7 @@ import {
   GRAI_SERIAL_MAX_LENGTH,
   isCset82,
   RandomCodeGenerator,
-  sgtin96,
+  sgtin96Encoder,
   sgtin96SerialGenerator,
   sgtinEpcJoinKey,
   sgtinLink,
@@ -139,13 +139,14 @@ function epcPlanProblem(plan: CodePlan, quantity: number, existing: number): str
  * that each code costs one random draw and a few string concatenations.
  */
 export function randomCodeSource(plan: CodePlan): (count: number) => GeneratedCode[] {
+  if (plan.type === 'sgtin' && plan.epcMode)
+    return epcCodeSource(plan, required(plan.gtin, 'gtin'));
   const alphabet = CHARACTER_SETS[plan.characterSet];
   const generator = new RandomCodeGenerator(alphabet, plan.length);
   const { host } = plan;
   switch (plan.type) {
     case 'sgtin': {
       const gtin = required(plan.gtin, 'gtin');
-      if (plan.epcMode) return epcCodeSource(plan, gtin);
       const link = prefixOf(alphabet, (serial) => sgtinLink(host, gtin, serial));
       const key = prefixOf(alphabet, (serial) => sgtinEpcJoinKey(gtin, serial));
       return (count) =>
@@ -181,13 +182,13 @@ export function randomCodeSource(plan: CodePlan): (count: number) => GeneratedCo
 /** SGTIN-96 serials, each code with its EPC pure-identity URI and SGTIN-96 hex. */
 function epcCodeSource(plan: CodePlan, gtin: string): (count: number) => GeneratedCode[] {
   const generator = sgtin96SerialGenerator(plan.length);
-  const companyPrefixLength = required(plan.companyPrefix, 'company prefix').length;
+  const encode = sgtin96Encoder(gtin, required(plan.companyPrefix, 'company prefix').length);
   const digits = CHARACTER_SETS.numeric;
   const link = prefixOf(digits, (serial) => sgtinLink(plan.host, gtin, serial));
   const key = prefixOf(digits, (serial) => sgtinEpcJoinKey(gtin, serial));
   return (count) =>
     generator.batch(count).map((serial) => {
-      const epc = sgtin96(gtin, companyPrefixLength, serial);
+      const epc = encode(serial);
       return {
         code: serial,
         digital_link: link + serial,

@@ -1,5 +1,11 @@
 import epcTds from 'epc-tds';
-import { isSgtin96Serial, SGTIN96_SERIAL_LIMIT, sgtin96, sgtin96SerialGenerator } from './epc';
+import {
+  isSgtin96Serial,
+  SGTIN96_SERIAL_LIMIT,
+  sgtin96,
+  sgtin96Encoder,
+  sgtin96SerialGenerator,
+} from './epc';
 import { InvalidIdentifierError } from './identifier.exception';
 
 describe('isSgtin96Serial', () => {
@@ -41,6 +47,25 @@ describe('sgtin96', () => {
         const decoded = epcTds.valueOf(epcHex);
         expect(decoded.toIdURI()).toBe(epcUri);
         expect(decoded.toBarcode()).toBe(gtin);
+      }
+    }
+  });
+
+  it('encodes many serials of one GTIN exactly as a full epc-tds encoding of each', () => {
+    const gtin = '10614141123459';
+    for (let prefixLength = 6; prefixLength <= 12; prefixLength++) {
+      const encode = sgtin96Encoder(gtin, prefixLength, 3);
+      const serials = ['0', '1', String(SGTIN96_SERIAL_LIMIT - 1n)].concat(
+        sgtin96SerialGenerator(12).batch(200),
+        sgtin96SerialGenerator(5).batch(50),
+      );
+      for (const serial of serials) {
+        const full = new epcTds.Sgtin96()
+          .setFilter(3)
+          .setPartition(12 - prefixLength)
+          .setGtin(gtin)
+          .setSerial(Number(serial));
+        expect(encode(serial)).toEqual({ epcUri: full.toIdURI(), epcHex: full.toHexString() });
       }
     }
   });
