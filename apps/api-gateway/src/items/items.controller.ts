@@ -11,10 +11,10 @@ import {
   Query,
 } from '@nestjs/common';
 import { InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { Actor, assertItemId, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { batchUpdates } from './batch-update';
-import { ITEM_COLLECTIONS } from './collections';
+import { COLLECTIONS, ITEM_COLLECTIONS } from './collections';
 import { ItemsReadService, scopeOf } from './items-read.service';
 
 type RawQuery = Record<string, unknown>;
@@ -101,7 +101,9 @@ export class ItemsController {
     @Query() query: RawQuery,
   ) {
     const id = joinId(rawId);
-    await this.writer(collection).update(actor, id, asObject(body));
+    const writer = this.writer(collection);
+    assertItemId(COLLECTIONS.get(collection), id);
+    await writer.update(actor, id, asObject(body));
     return { data: await this.reads.readOne(actor, collection, id, query) };
   }
 
@@ -110,9 +112,12 @@ export class ItemsController {
   async remove(
     @CurrentActor() actor: Actor,
     @Param('collection') collection: string,
-    @Param('id') id: string | string[],
+    @Param('id') rawId: string | string[],
   ) {
-    await this.writer(collection).delete(actor, joinId(id));
+    const id = joinId(rawId);
+    const writer = this.writer(collection);
+    assertItemId(COLLECTIONS.get(collection), id);
+    await writer.delete(actor, id);
   }
 
   private known(collection: string): string {

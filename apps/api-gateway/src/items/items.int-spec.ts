@@ -237,6 +237,26 @@ describe('items API', () => {
     await http.get('/server/ping').expect(200, 'pong');
   });
 
+  it('refuses an id that is not a UUID alike for reads, updates and deletes', async () => {
+    const expected = {
+      errors: [
+        { message: '"id" must be a UUID, got "xyz".', extensions: { code: 'INVALID_QUERY' } },
+      ],
+    };
+    for (const collection of ['code_reservation', 'identifier_job', 'code_pool', 'unique_code']) {
+      const read = await http.get(`/items/${collection}/xyz`).set(auth(admin)).expect(400);
+      expect(read.body).toEqual(expected);
+      const update = await http
+        .patch(`/items/${collection}/xyz`)
+        .set(auth(admin))
+        .send({ reference_id: 'a' })
+        .expect(400);
+      expect(update.body).toEqual(expected);
+      const remove = await http.delete(`/items/${collection}/xyz`).set(auth(admin)).expect(400);
+      expect(remove.body).toEqual(expected);
+    }
+  });
+
   it('answers a body the parser cannot read as the caller’s error, in the envelope', async () => {
     const post = (contentType: string, body: string) =>
       http.post('/items/product').set(auth(admin)).set('Content-Type', contentType).send(body);

@@ -1,9 +1,9 @@
 import { InvalidQueryError } from '@sid/shared/errors';
 import { FieldType } from './collection-definition';
+import { isUuidLike } from './is-uuid-like';
 import { FilterScalar } from './item-query';
 import { show } from './parse-primitives';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^[+-]?\d{1,19}$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$/;
 const TIMESTAMP =
@@ -55,7 +55,7 @@ export function filterValue(
       if (resolved === false || text === 'false' || text === '0') return false;
       throw refuse('true or false');
     case 'uuid':
-      if (!UUID.test(text)) throw refuse('a UUID');
+      if (!isUuidLike(text)) throw refuse('a UUID');
       return text.toLowerCase();
     case 'timestamp':
       return timestamp(text, refuse);

@@ -1,4 +1,8 @@
+import { InvalidQueryError } from '@sid/shared/errors';
+import { CollectionDefinition } from './collection-definition';
+import { isUuidLike } from './is-uuid-like';
 import { FilterNode, ItemQuery } from './item-query';
+import { show } from './parse-primitives';
 
 /**
  * `GET /items/<collection>/<id>`: the same query narrowed to one primary key (and to the caller's
@@ -19,4 +23,14 @@ export function itemByIdQuery(query: ItemQuery, primaryKey: string, id: string):
     limit: 1,
     offset: 0,
   };
+}
+
+/**
+ * `PATCH` / `DELETE /items/<collection>/<id>`: refuses an id that cannot be the collection's
+ * primary key with the InvalidQueryError a `GET` of it gives, before any writer sees it.
+ */
+export function assertItemId(definition: CollectionDefinition, id: string): void {
+  if (definition.fields[definition.primaryKey]?.type === 'uuid' && !isUuidLike(id)) {
+    throw new InvalidQueryError(`"id" must be a UUID, got ${show(id)}.`);
+  }
 }
