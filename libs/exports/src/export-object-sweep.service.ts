@@ -19,7 +19,8 @@ export interface ObjectSweepOutcome {
  * can reach: storage paid for, and codes sitting in a file no one owns.
  *
  * Only objects stored before `storedBefore` are considered: an export in flight has stored its
- * object a moment before its row commits, and must not lose it. Several workers may sweep at
+ * object a moment before its row commits, and must not lose it. S3 dates a multipart object by
+ * when its upload began, so the grace must also cover the longest upload. Several workers may sweep at
  * once; deleting twice is harmless.
  */
 @Injectable()
@@ -33,6 +34,8 @@ export class ExportObjectSweepService {
 
   async sweep(storedBefore: Date, pageSize = 1000): Promise<ObjectSweepOutcome> {
     const outcome: ObjectSweepOutcome = { checked: 0, deleted: 0 };
+    // Before the first export the bucket may not exist yet: then there is nothing to list.
+    await this.storage.ensureBucket();
     for await (const page of this.storage.list(EXPORT_KEY_PREFIX, pageSize)) {
       const old = page.filter((object) => object.lastModified < storedBefore);
       if (old.length === 0) continue;

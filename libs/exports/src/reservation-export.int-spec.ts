@@ -757,6 +757,22 @@ describe('ExportObjectSweepService: objects no file row points at', () => {
     expect(await objectsOf(crashed.id)).toHaveLength(1);
   });
 
+  it('finds nothing to do before the first export has created the bucket', async () => {
+    const fresh = new ObjectStorage({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      bucket: `fresh-${randomBytes(4).toString('hex')}`,
+      ...LOCAL_S3_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    try {
+      const sweeper = new ExportObjectSweepService(db, fresh);
+      expect(await sweeper.sweep(new Date(Date.now() + 2_000))).toEqual({ checked: 0, deleted: 0 });
+    } finally {
+      fresh.close();
+    }
+  });
+
   it('leaves objects younger than the cutoff alone: an export in flight stores before it commits', async () => {
     const storedAfter = new Date(Date.now() - 2_000);
     const crashed = await crashedExport();

@@ -156,13 +156,13 @@ export class AppConfig {
   EXPORT_OBJECT_SWEEP_INTERVAL_MS = 3_600_000;
 
   /**
-   * How old such an object must be before it is deleted: far longer than any export takes from
-   * storing its object to committing its row (at least a minute, or in-flight exports would lose
-   * their objects).
+   * How old such an object must be before it is deleted: far longer than any export takes (S3
+   * dates a multipart object by when its upload began). At least 10 minutes, or an export still
+   * uploading or committing its row could lose its object.
    */
   @Transform(toInt)
   @IsInt()
-  @Min(60_000)
+  @Min(600_000)
   EXPORT_OBJECT_GRACE_MS = 3_600_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

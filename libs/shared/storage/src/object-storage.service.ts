@@ -56,6 +56,7 @@ export class ObjectStorage {
   private readonly logger = new Logger(ObjectStorage.name);
   private readonly client: S3Client;
   readonly bucket: string;
+  private bucketReady: Promise<void> | undefined;
 
   constructor(options: StorageOptions) {
     this.bucket = options.bucket;
@@ -79,7 +80,16 @@ export class ObjectStorage {
    * Creates the bucket unless it exists. Idempotent, and safe when several processes race:
    * losing the CreateBucket race is fine as long as the bucket is then reachable.
    */
-  async ensureBucket(): Promise<void> {
+  ensureBucket(): Promise<void> {
+    // Once it exists it stays: later calls cost nothing (a failure is tried again next time).
+    this.bucketReady ??= this.createBucketIfMissing().catch((error: unknown) => {
+      this.bucketReady = undefined;
+      throw error;
+    });
+    return this.bucketReady;
+  }
+
+  private async createBucketIfMissing(): Promise<void> {
     if (await this.bucketExists()) return;
     try {
       await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
