@@ -1,6 +1,11 @@
 import { CompiledQuery } from '@sid/shared/items';
 import { CODE_LIFECYCLE } from './unique-code.entity';
 
+/** The identifier job $1 if it is of account $2 and makes codes of type $3 and product $4. */
+export const OWN_JOB = `
+  SELECT 1 FROM identifier_job
+  WHERE id = $1 AND account = $2 AND type = $3 AND product IS NOT DISTINCT FROM $4`;
+
 /** Why a code refuses a batch update; the first offender (in key order) is reported. */
 export type CodeUpdateProblem =
   'lifecycle' | 'no_reservation' | 'other_codes' | 'reservation_change';

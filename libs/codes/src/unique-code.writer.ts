@@ -23,6 +23,7 @@ import {
   ADD_TO_RESERVATION,
   CodeUpdateResult,
   LOCK_RESERVATIONS,
+  OWN_JOB,
   updateCodesQuery,
 } from './unique-code-update.sql';
 
@@ -97,9 +98,10 @@ export class UniqueCodeWriter implements CollectionWriter {
         link = graiLink(plan.host, code);
         break;
       case 'short_code':
-        link = shortCodeLink(plan.host, code);
+        link = gs1(() => shortCodeLink(plan.host, code));
         break;
     }
+    if (dto.identifier_job) await this.assertOwnJob(actor, dto.identifier_job, dto);
     try {
       const result = await this.db.getRepository(UniqueCodeEntity).insert({
         account: actor.accountId,
@@ -116,6 +118,30 @@ export class UniqueCodeWriter implements CollectionWriter {
       return result.identifiers[0].id as string;
     } catch (error) {
       throw translateWriteError(error, this.collection);
+    }
+  }
+
+  /**
+   * A code registered by hand may name the identifier job it belongs to, but only a job of the
+   * caller's account making codes of the same type and product: a failing job discards and
+   * counts its codes.
+   */
+  private async assertOwnJob(
+    actor: Actor,
+    job: string,
+    code: { type: string; product?: string | null },
+  ): Promise<void> {
+    const rows: unknown[] = await this.db.query(OWN_JOB, [
+      job,
+      actor.accountId,
+      code.type,
+      code.product ?? null,
+    ]);
+    if (rows.length === 0) {
+      throw new InvalidPayloadError(
+        `Identifier job "${job}" does not exist or makes other codes (another type or product).`,
+        { field: 'identifier_job' },
+      );
     }
   }
 

@@ -216,6 +216,46 @@ describe('items API', () => {
       .expect(400);
   });
 
+  it('registers a code under an identifier job of the caller’s own only, and refuses what no link can carry', async () => {
+    const job = await http
+      .post('/items/identifier_job')
+      .set(auth(admin))
+      .send({ product: '/01/09506000134352', quantity: 10 })
+      .expect(200);
+    const foreign = await http
+      .post('/items/unique_code')
+      .set(auth(partner.token))
+      .send({ code: 'TAKEOVER1', type: 'short_code', identifier_job: job.body.data.id })
+      .expect(400);
+    expect(foreign.body.errors[0].extensions).toEqual({
+      code: 'INVALID_PAYLOAD',
+      field: 'identifier_job',
+    });
+    const otherType = await http
+      .post('/items/unique_code')
+      .set(auth(admin))
+      .send({ code: 'OTHERTYPE1', type: 'short_code', identifier_job: job.body.data.id })
+      .expect(400);
+    expect(otherType.body.errors[0].extensions.field).toBe('identifier_job');
+    await http
+      .post('/items/unique_code')
+      .set(auth(admin))
+      .send({
+        code: 'OWNJOB01',
+        product: '/01/09506000134352',
+        type: 'sgtin',
+        identifier_job: job.body.data.id,
+      })
+      .expect(200);
+
+    const surrogate = await http
+      .post('/items/unique_code')
+      .set(auth(admin))
+      .send({ code: 'lone\ud800', type: 'short_code' })
+      .expect(400);
+    expect(surrogate.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+  });
+
   it('refuses batches, unknown collections and unauthenticated calls in the envelope', async () => {
     const batch = await http
       .post('/items/product')
