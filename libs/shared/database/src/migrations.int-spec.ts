@@ -65,4 +65,33 @@ describe('migrations', () => {
     await expect(insert('ABCDEFGH')).rejects.toMatchObject({ code: '23505' });
     await expect(insert('ZZZZZZZZ', 'reserved')).rejects.toMatchObject({ code: '23514' });
   });
+
+  it('finds an account’s product-less unassigned codes without reading other accounts’ codes', async () => {
+    const [big, small] = (
+      await client.query(`INSERT INTO account (name) VALUES ('big'), ('small') RETURNING id`)
+    ).rows.map((row) => row.id as string);
+    await client.query(
+      `INSERT INTO unique_code (account, type, status, code, digital_link)
+       SELECT $1, 'short_code', 'unassigned', 'B' || n, 'https://x.test/' || n
+       FROM generate_series(1, 20000) AS n`,
+      [big],
+    );
+    await client.query(
+      `INSERT INTO unique_code (account, type, status, code, digital_link)
+       SELECT $1, 'short_code', 'unassigned', 'S' || n, 'https://x.test/s' || n
+       FROM generate_series(1, 50) AS n`,
+      [small],
+    );
+    await client.query('ANALYZE unique_code');
+
+    // The claim's pick (reservation.sql.ts, CLAIM_CODES_WITHOUT_PRODUCT).
+    const { rows } = await client.query(
+      `EXPLAIN SELECT id FROM unique_code
+       WHERE product IS NULL AND type = 'short_code' AND status = 'unassigned' AND account = $1
+       LIMIT 20 FOR UPDATE SKIP LOCKED`,
+      [small],
+    );
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toContain('unique_code_productless_pool_idx');
+  });
 });

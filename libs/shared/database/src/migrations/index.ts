@@ -2,6 +2,7 @@ import { InitialSchema1795265582627 } from './1795265582627-InitialSchema';
 import { CodeSequencesAndReservationJobs1795268000000 } from './1795268000000-CodeSequencesAndReservationJobs';
 import { EpcMode1795268100000 } from './1795268100000-EpcMode';
 import { CodePool1795268400000 } from './1795268400000-CodePool';
+import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CodeSequencesAndReservationJobs1795268000000,
   EpcMode1795268100000,
   CodePool1795268400000,
+  ProductlessPoolIndex1795268500000,
 ];
