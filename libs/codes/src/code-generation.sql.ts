@@ -88,19 +88,23 @@ export const SSCC_NEXT_SERIAL = `
   FROM sscc_sequence WHERE company_prefix = $1 AND extension_digit = $2`;
 
 /**
- * How many codes share a product's code space: those its identifier jobs made or are about to make
- * ($3 excludes the job being checked), plus codes registered one by one. Counted from the small
- * identifier_job table so that creating a job never scans millions of codes; the codes made
- * outside jobs are found through the identifier_job index (they have none).
+ * How many codes share a code space: those identifier jobs made or are about to make ($3 excludes
+ * the job being checked), plus codes registered one by one. The space of a type is its product's,
+ * except for short codes, which are unique system-wide: all of them share one space, whatever
+ * their product or account. Counted from the small identifier_job table so that creating a job
+ * never scans millions of codes; the codes made outside jobs are found through the
+ * identifier_job index (they have none).
  */
 export const COUNT_EXISTING = `
   SELECT (
     (SELECT COALESCE(sum(CASE WHEN status = 'error' THEN quantity_created ELSE quantity END), 0)
      FROM identifier_job
-     WHERE product IS NOT DISTINCT FROM $1 AND type = $2 AND id IS DISTINCT FROM $3::uuid)
+     WHERE (type = 'short_code' OR product IS NOT DISTINCT FROM $1) AND type = $2
+       AND id IS DISTINCT FROM $3::uuid)
     +
     (SELECT count(*) FROM unique_code
-     WHERE identifier_job IS NULL AND product IS NOT DISTINCT FROM $1 AND type = $2)
+     WHERE identifier_job IS NULL AND (type = 'short_code' OR product IS NOT DISTINCT FROM $1)
+       AND type = $2)
   )::float8 AS count`;
 
 export const DISCARD_UNASSIGNED = `

@@ -571,6 +571,22 @@ describe('feasibility', () => {
     );
   });
 
+  it('counts every short code, whatever its product: they share one system-wide space', async () => {
+    const input = { type: 'short_code', quantity: 10_000, character_set: 'hex', length: 6 };
+    expect(await writer.create(actor, input)).toEqual(expect.any(String));
+    await db.query(
+      `INSERT INTO unique_code (account, code, type, product, digital_link)
+       SELECT $1, 'SC' || i, 'short_code', $2, 'https://x' FROM generate_series(1, 7000) AS i`,
+      [actor.accountId, PRODUCT_OWNER_NO_PREFIX],
+    );
+    // Another product's job: still the same space, now too crowded (as for sgtin above).
+    // (Earlier tests of this file made short codes too: they count as well.)
+    await refused(
+      { ...input, product: PRODUCT },
+      /10000 hex codes of length 6 \(on top of 17\d{3} already issued\) .*use length 7 or more/,
+    );
+  });
+
   it('refuses invalid fields with a clear message', async () => {
     await refused(
       { product: PRODUCT, quantity: 1_000_001 },
