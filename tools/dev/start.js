@@ -142,10 +142,25 @@ async function main() {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
 
+  await untilUp(`http://localhost:${env.PORT}/server/ping`);
   log(`API on http://localhost:${env.PORT}  (token: Authorization: Bearer ${env.ADMIN_TOKEN})`);
   log(
     `queue dashboard on http://localhost:${env.PORT}/admin/queues?access_token=${env.ADMIN_TOKEN}`,
   );
+}
+
+/** Waits (up to a minute) until `url` answers, so that "API on ..." is printed once it is true. */
+async function untilUp(url) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  log(`${url} does not answer yet; see the api-gateway lines above`);
 }
 
 main().catch((error) => {

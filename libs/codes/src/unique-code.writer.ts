@@ -202,7 +202,8 @@ export class UniqueCodeWriter implements CollectionWriter {
         if (selection.keys && result.matched !== new Set(selection.keys).size)
           throw new ForbiddenError();
         if (reservation) reservation.added += result.reserved;
-        changed.push(...result.ids);
+        // Not push(...ids): a batch of a few hundred thousand codes overflows the call stack.
+        for (const id of result.ids) changed.push(id);
       }
       const full: string[] = [];
       for (const reservation of reservations.values()) {

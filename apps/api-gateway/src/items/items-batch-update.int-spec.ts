@@ -132,6 +132,23 @@ describe('PATCH /items/unique_code (batch)', () => {
     expect(response.body.data).toEqual([{ id: descending[1] }, { id: descending[2] }]);
   });
 
+  it('moves a reservation of 150,000 codes in one request', async () => {
+    const { id } = await reservationWith(150_000);
+
+    const response = await patch('/items/unique_code?fields=id&limit=1').send({
+      query: { filter: { reservation: { _eq: id } } },
+      data: { status: 'assigned' },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body.data).toHaveLength(1);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM unique_code WHERE reservation = $1 AND status = 'assigned'`,
+      [id],
+    );
+    expect(n).toBe(150_000);
+  });
+
   it('with a query filter: the matching codes of the caller only', async () => {
     const mine = await reservationWith(4);
     const theirs = await reservationWith(4, otherAccount);
