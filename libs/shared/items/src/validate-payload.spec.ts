@@ -39,6 +39,19 @@ describe('validatePayload', () => {
     expect((error as Error).message).toMatch(/"reference_id": must be a string/);
   });
 
+  it('says once that a required field is missing or null, not every rule it breaks', () => {
+    expect(() => validatePayload(ExampleDto, {})).toThrow(/^"quantity" is required\.$/);
+    expect(() => validatePayload(ExampleDto, { quantity: null })).toThrow(
+      /^"quantity" must not be null\.$/,
+    );
+  });
+
+  it('names only the wrong type when a value has one, not the rules about its size', () => {
+    expect(() => validatePayload(ExampleDto, { quantity: '5' })).toThrow(
+      /^"quantity": must be an integer number\.$/,
+    );
+  });
+
   it('refuses a body that is not an object', () => {
     expect(() => validatePayload(ExampleDto, [1])).toThrow(/JSON object/);
     expect(() => validatePayload(ExampleDto, null)).toThrow(/JSON object/);

@@ -21,10 +21,25 @@ export function validatePayload<T extends object>(dto: ClassConstructor<T>, inpu
   return instance;
 }
 
+/** Rules about a value's type: when one fails, the rules about its size or form say nothing. */
+const TYPE_RULES = new Set(['isInt', 'isString', 'isNumber', 'isBoolean', 'isArray', 'isObject']);
+
 function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
   return errors.flatMap((error) => {
     const field = prefix + error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([rule, text]) => ({
+    const constraints = error.constraints ?? {};
+    // A missing required field is one problem, not a list of every rule it would have to meet.
+    if (error.value === undefined && !constraints.whitelistValidation) {
+      return [{ field, message: `"${field}" is required.` }];
+    }
+    if (error.value === null && !constraints.whitelistValidation) {
+      return [{ field, message: `"${field}" must not be null.` }];
+    }
+    const typeRule = Object.keys(constraints).find((rule) => TYPE_RULES.has(rule));
+    const rules = Object.entries(constraints).filter(
+      ([rule]) => typeRule === undefined || rule === typeRule,
+    );
+    const own = rules.map(([rule, text]) => ({
       field,
       message:
         rule === 'whitelistValidation'
