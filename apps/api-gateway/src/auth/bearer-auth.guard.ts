@@ -34,7 +34,8 @@ export class BearerAuthGuard implements CanActivate {
   }
 }
 
-function bearerToken(request: Request): string | null {
+/** The token of `Authorization: Bearer <token>`, or else of `?access_token=` (as Directus takes it). */
+export function bearerToken(request: Request): string | null {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -2,13 +2,15 @@ import { NextFunction, Request, Response } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { AuthService } from '@sid/accounts';
 import { PublicError } from '@sid/shared/errors';
 import { JobQueue, QueueName } from '@sid/shared/queue';
+import { bearerToken } from '../auth/bearer-auth.guard';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'sid_ops_token';
+const logger = new Logger('QueueDashboard');
 
 /**
  * The ops dashboard (bull-board) over every queue, for admins only. Open it once with
@@ -29,10 +31,8 @@ export function mountQueueDashboard(app: INestApplication): void {
 
 function adminsOnly(auth: AuthService) {
   return (request: Request, response: Response, next: NextFunction) => {
-    const fromQuery =
-      typeof request.query.access_token === 'string' ? request.query.access_token : null;
-    const fromHeader = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? null;
-    const token = fromQuery ?? fromHeader ?? readCookie(request.headers.cookie, COOKIE);
+    const fromQuery = typeof request.query.access_token === 'string';
+    const token = bearerToken(request) ?? readCookie(request.headers.cookie, COOKIE);
     const deny = (status: number, code: string, message: string) =>
       response.status(status).json({ errors: [{ message, extensions: { code } }] });
     if (!token)
@@ -50,11 +50,11 @@ function adminsOnly(auth: AuthService) {
         }
         next();
       })
-      .catch((error: unknown) =>
-        error instanceof PublicError
-          ? deny(error.status, error.code, error.message)
-          : deny(500, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred.'),
-      );
+      .catch((error: unknown) => {
+        if (error instanceof PublicError) return deny(error.status, error.code, error.message);
+        logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        return deny(500, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred.');
+      });
   };
 }
 
