@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AppConfig } from '@sid/shared/config';
-import { JobName, JobQueue, RecoverySweep } from '@sid/shared/queue';
+import { JobName, RecoverySweep } from '@sid/shared/queue';
 
 /** Re-enqueues exports of reservations that hold all their codes but have no file yet. */
 @Injectable()
@@ -13,10 +10,6 @@ export class ExportSweep extends RecoverySweep<JobName.ExportReservation> {
     WHERE status = 'in_progress' AND quantity_reserved = quantity AND export_file IS NULL
     ORDER BY date_created
     LIMIT 1000`;
-
-  constructor(@InjectDataSource() db: DataSource, queue: JobQueue, config: AppConfig) {
-    super(db, queue, config.RECOVERY_INTERVAL_MS);
-  }
 
   protected payload(reservationId: string) {
     return { reservationId };

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AppConfig } from '@sid/shared/config';
-import { JobName, JobQueue, RecoverySweep } from '@sid/shared/queue';
+import { JobName, RecoverySweep } from '@sid/shared/queue';
 
 /** Re-enqueues identifier jobs that PostgreSQL says are unfinished but Redis has lost. */
 @Injectable()
@@ -13,10 +10,6 @@ export class IdentifierJobSweep extends RecoverySweep<JobName.GenerateIdentifier
     WHERE status IN ('new', 'in_progress')
     ORDER BY date_created
     LIMIT 1000`;
-
-  constructor(@InjectDataSource() db: DataSource, queue: JobQueue, config: AppConfig) {
-    super(db, queue, config.RECOVERY_INTERVAL_MS);
-  }
 
   protected payload(identifierJobId: string) {
     return { identifierJobId };

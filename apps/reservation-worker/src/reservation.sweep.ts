@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AppConfig } from '@sid/shared/config';
-import { JobName, JobQueue, RecoverySweep } from '@sid/shared/queue';
+import { JobName, RecoverySweep } from '@sid/shared/queue';
 
 /**
  * Re-enqueues claims PostgreSQL says are unfinished: reservations short of codes that are not
@@ -19,10 +16,6 @@ export class ReservationSweep extends RecoverySweep<JobName.ClaimCodes> {
         WHERE j.code_reservation = r.id AND j.status IN ('new', 'in_progress'))
     ORDER BY r.date_created
     LIMIT 1000`;
-
-  constructor(@InjectDataSource() db: DataSource, queue: JobQueue, config: AppConfig) {
-    super(db, queue, config.RECOVERY_INTERVAL_MS);
-  }
 
   protected payload(reservationId: string) {
     return { reservationId };

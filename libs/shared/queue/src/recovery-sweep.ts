@@ -1,5 +1,7 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '@sid/shared/config';
 import { JobQueue } from './job-queue.service';
 import { JobName, JobPayloads } from './queue-names';
 
@@ -10,8 +12,9 @@ import { JobName, JobPayloads } from './queue-names';
  * duplicates a job that is waiting or running.
  *
  * A subclass names the job, the SQL that finds unfinished rows (returning `id`, at most a few
- * thousand: the sweep runs again) and the payload of a row.
+ * thousand: the sweep runs again) and the payload of a row; it runs every RECOVERY_INTERVAL_MS.
  */
+@Injectable()
 export abstract class RecoverySweep<J extends JobName>
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
@@ -22,20 +25,24 @@ export abstract class RecoverySweep<J extends JobName>
   protected abstract readonly unfinished: string;
   protected abstract payload(id: string): JobPayloads[J];
 
+  private readonly intervalMs: number;
+
   constructor(
-    private readonly db: DataSource,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly queue: JobQueue,
-    private readonly intervalMs: number,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.intervalMs = config.RECOVERY_INTERVAL_MS;
+  }
 
   /** Enqueues what is missing; returns how many jobs were added or retried. */
   async sweep(): Promise<number> {
     const rows: { id: string }[] = await this.db.query(this.unfinished);
-    let recovered = 0;
-    for (const { id } of rows) {
-      if ((await this.queue.ensure(this.job, this.payload(id))) !== 'present') recovered++;
-    }
-    return recovered;
+    // At once: each check is two Redis round trips, and the ids are distinct.
+    const outcomes = await Promise.all(
+      rows.map(({ id }) => this.queue.ensure(this.job, this.payload(id))),
+    );
+    return outcomes.filter((outcome) => outcome !== 'present').length;
   }
 
   onApplicationBootstrap(): void {
