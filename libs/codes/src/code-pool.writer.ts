@@ -53,7 +53,7 @@ export class CodePoolWriter implements CollectionWriter {
     } catch (error) {
       throw translateWriteError(error, this.collection);
     }
-    await this.queue.add(JobName.CheckPools, { codePoolId: pool.id });
+    await this.queue.nudge(JobName.CheckPools, { codePoolId: pool.id });
     return pool.id;
   }
 
@@ -72,7 +72,7 @@ export class CodePoolWriter implements CollectionWriter {
     } catch (error) {
       throw translateWriteError(error, this.collection);
     }
-    await this.queue.add(JobName.CheckPools, { codePoolId: id });
+    await this.queue.nudge(JobName.CheckPools, { codePoolId: id });
   }
 
   /** Refill jobs already made stay, with their codes; they just no longer point at a pool. */

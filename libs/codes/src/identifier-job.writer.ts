@@ -59,7 +59,7 @@ export class IdentifierJobWriter implements CollectionWriter {
     } catch (error) {
       throw translateWriteError(error, this.collection);
     }
-    await this.queue.add(JobName.GenerateIdentifiers, { identifierJobId: job.id });
+    await this.queue.nudge(JobName.GenerateIdentifiers, { identifierJobId: job.id });
     return job.id;
   }
 

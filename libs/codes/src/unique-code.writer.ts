@@ -217,7 +217,7 @@ export class UniqueCodeWriter implements CollectionWriter {
       return { ids: changed, full };
     });
     for (const reservationId of full)
-      await this.queue.add(JobName.ExportReservation, { reservationId });
+      await this.queue.nudge(JobName.ExportReservation, { reservationId });
     return ids;
   }
 

@@ -55,7 +55,7 @@ export class CodeReservationWriter implements CollectionWriter {
     } catch (error) {
       throw translateWriteError(error, this.collection);
     }
-    await this.queue.add(JobName.ClaimCodes, { reservationId: id });
+    await this.queue.nudge(JobName.ClaimCodes, { reservationId: id });
     return id;
   }
 

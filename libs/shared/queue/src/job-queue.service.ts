@@ -1,11 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JOB_QUEUE, JobName, JobPayloads, jobId, QueueName } from './queue-names';
+
+/** How long a request waits for Redis to take a job before leaving it to the recovery sweep. */
+export const NUDGE_TIMEOUT_MS = 2_000;
 
 /** The typed way to enqueue work: the job name fixes the queue, the payload type and the job id. */
 @Injectable()
 export class JobQueue {
+  private readonly logger = new Logger(JobQueue.name);
   private readonly queues: Record<QueueName, Queue>;
 
   constructor(
@@ -25,6 +29,28 @@ export class JobQueue {
   /** Enqueues a job; a job with the same id still waiting or running makes this a no-op. */
   async add<J extends JobName>(name: J, payload: JobPayloads[J], trigger?: string): Promise<void> {
     await this.queues[JOB_QUEUE[name]].add(name, payload, { jobId: jobId(name, payload, trigger) });
+  }
+
+  /**
+   * Enqueues work whose row is already committed, for an API request: the recovery sweep (or the
+   * pool scheduler) finds the row again anyway, so when Redis does not take the job within
+   * NUDGE_TIMEOUT_MS, or refuses it, this logs and returns rather than holding up or failing the
+   * request. An add still pending completes when Redis is back (the job id makes it harmless).
+   */
+  async nudge<J extends JobName>(name: J, payload: JobPayloads[J]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), NUDGE_TIMEOUT_MS);
+    });
+    const added = this.add(name, payload).then(
+      () => 'added' as const,
+      (error: unknown) => error,
+    );
+    const outcome = await Promise.race([added, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'added') return;
+    const why = outcome === 'timeout' ? 'Redis did not answer' : String(outcome);
+    this.logger.warn(`${name} ${JSON.stringify(payload)} left to the recovery sweep: ${why}`);
   }
 
   /**
