@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, ValueNode, valueFromASTUntyped } from 'graphql';
 
 /**
  * Arbitrary JSON (the `json` fields, `group` of aggregates), named `JSON` as in Directus. Objects
@@ -37,25 +37,7 @@ export function valueFromLiteral(
   node: ValueNode,
   variables: Readonly<Record<string, unknown>> | null,
 ): unknown {
-  switch (node.kind) {
-    case Kind.NULL:
-      return null;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.STRING:
-    case Kind.ENUM:
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.LIST:
-      return node.values.map((item) => valueFromLiteral(item, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(
-        node.fields.map((field) => [field.name.value, valueFromLiteral(field.value, variables)]),
-      );
-    case Kind.VARIABLE:
-      return toPlain(variables?.[node.name.value]);
-  }
+  return toPlain(valueFromASTUntyped(node, variables ?? undefined));
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 import { InvalidQueryError } from '@sid/shared/errors';
 import { CollectionDefinition, CollectionRegistry } from '@sid/shared/items';
 import { isKeySelection } from './graphql-key-selections';
-import { toPlain, valueFromLiteral } from './graphql-scalars';
+import { valueFromLiteral } from './graphql-scalars';
 
 /** What the translation needs from graphql-js' `GraphQLResolveInfo`. */
 export interface SelectionSource {
@@ -191,7 +191,7 @@ class SelectionWalker {
     const options: Record<string, unknown> = {};
     let page: number | undefined;
     for (const argument of node.arguments ?? []) {
-      const value = toPlain(valueFromLiteral(argument.value, this.source.variableValues));
+      const value = valueFromLiteral(argument.value, this.source.variableValues);
       if (value === null || value === undefined) continue;
       const name = argument.name.value;
       if (name === 'page') page = Number(value);
