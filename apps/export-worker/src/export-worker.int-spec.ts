@@ -6,13 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { runMigrations } from '@sid/shared/database';
 import { jobId, JobName, JobQueue, QueueName } from '@sid/shared/queue';
 import { LocalS3, ObjectStorage, startLocalS3 } from '@sid/shared/storage';
-import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
+import { createTestDatabase, eventually, TestDatabase } from '@sid/shared/testing';
 import { ExportWorkerModule } from './export-worker.module';
 import { ExportSweep } from './export.sweep';
 
@@ -88,20 +87,6 @@ async function fullReservation(count: number, exportType = 'csv'): Promise<strin
   return id;
 }
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 async function reservation(id: string) {
   const [row] = await db.query(
     `SELECT status, export_file, error_message FROM code_reservation WHERE id = $1`,
@@ -111,10 +96,15 @@ async function reservation(id: string) {
 }
 
 const completed = (id: string) =>
-  waitFor(`reservation ${id} to complete`, async () => {
-    const row = await reservation(id);
-    return row.status === 'complete' ? row : undefined;
-  });
+  eventually(
+    async () => {
+      const row = await reservation(id);
+      return row.status === 'complete' ? row : undefined;
+    },
+    30_000,
+    `reservation ${id} to complete`,
+    100,
+  );
 
 describe('export-worker', () => {
   it('an export-reservation job writes the file and completes the reservation', async () => {
@@ -158,10 +148,15 @@ describe('export-worker', () => {
     );
     sweep.mockRestore();
 
-    const failed = await waitFor('the failure to be recorded', async () => {
-      const row = await reservation(id);
-      return row.error_message ? row : undefined;
-    });
+    const failed = await eventually(
+      async () => {
+        const row = await reservation(id);
+        return row.error_message ? row : undefined;
+      },
+      30_000,
+      'the failure to be recorded',
+      100,
+    );
     expect(failed).toMatchObject({ status: 'in_progress', export_file: null });
     expect(failed.error_message).toContain('bucket on fire');
     expect(
@@ -193,8 +188,11 @@ describe('export-worker', () => {
     try {
       await moduleRef.get(JobQueue).add(JobName.SweepExportObjects, {});
 
-      await waitFor('the orphan to be deleted', async () =>
-        (await storage.exists(orphan)) ? undefined : true,
+      await eventually(
+        async () => ((await storage.exists(orphan)) ? undefined : true),
+        30_000,
+        'the orphan to be deleted',
+        100,
       );
     } finally {
       config.EXPORT_OBJECT_GRACE_MS = grace;

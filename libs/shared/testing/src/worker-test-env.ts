@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -11,7 +10,7 @@ import {
   QueueName,
   redisConnectionOptions,
 } from '@sid/shared/queue';
-import { AppName, AppProcess, startApp } from './app-process';
+import { AppName, AppProcess, eventually, startApp } from './app-process';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -162,13 +161,11 @@ export async function startWorkerTestEnv(
       return app;
     },
     async until(what, probe, { timeoutMs = 60_000, intervalMs = 20 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        await sleep(intervalMs);
+      try {
+        return await eventually(probe, timeoutMs, what, intervalMs);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}${logs()}`);
       }
-      throw new Error(`timed out waiting for ${what}${logs()}`);
     },
     async close() {
       await Promise.all([...queues.values()].map((queue) => queue.close()));
