@@ -2,9 +2,9 @@
 // Installs dependencies when node_modules is missing or older than package-lock.json, so that
 // `npm start` and `npm test` work as the first commands on a fresh machine. Node built-ins only.
 //
-// `npm install`, not `npm ci`: the registry reachable here serves only this platform's optional
-// binaries (e.g. @swc/core-linux-x64-gnu), so the lockfile lacks the others and `npm ci` refuses it;
-// `npm install` installs exactly what the lockfile pins for this platform.
+// `npm ci`: exactly what the committed lockfile pins, and a refusal when package.json and the
+// lockfile disagree (so CI fails on a lockfile that is out of sync instead of rewriting it). The
+// lockfile lists every platform's optional binaries, so `git status` stays clean after it.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -17,8 +17,8 @@ function installIfNeeded() {
   const lock = path.join(root, 'package-lock.json');
   if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs)
     return;
-  console.log('Installing dependencies (npm install)...');
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+  console.log('Installing dependencies (npm ci)...');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
   });
