@@ -278,30 +278,6 @@ describe('cancellation', () => {
     expect(after).toBe(before + job.quantity);
   });
 
-  it('a reservation whose file was exported keeps every code when cancelled or deleted: printed codes never go back to the pool', async () => {
-    const id = await reservedFull(6);
-    await moveCodes(id, 1, 'assigned');
-    const [file] = await db.query(
-      `INSERT INTO file (account, storage_key, filename_download, type, filesize)
-       VALUES ($1, $2, 'codes.csv', 'text/csv', 1) RETURNING id`,
-      [actor.accountId, `exports/${id}.csv`],
-    );
-    await db.query(
-      `UPDATE code_reservation SET export_file = $2, status = 'complete' WHERE id = $1`,
-      [id, file.id],
-    );
-
-    await writer.update(actor, id, { status: 'cancelled' });
-    await writer.delete(actor, id);
-
-    expect(await reservationRow(db, id)).toMatchObject({
-      status: 'cancelled',
-      quantity_reserved: 6,
-    });
-    // Still held (claims only take `unassigned` codes), so no later reservation can be given them.
-    expect(await heldBy(db, id)).toEqual({ reserved: 5, assigned: 1 });
-  });
-
   it('only the caller’s own reservations can be cancelled', async () => {
     const id = await reservedFull(2);
     const stranger: Actor = { ...actor, accountId: '00000000-0000-4000-8000-000000000001' };

@@ -14,8 +14,6 @@ import { LOCK_RESERVATION, RELEASE_RESERVED, SET_FINAL_STATUS } from './reservat
  * `POST /items/code_reservation` records the reservation as `new` and enqueues its claim.
  * Cancelling (PATCH status `cancelled`, or DELETE) gives back the codes not yet assigned or
  * encoded; a reservation that still holds used codes stays, `cancelled`, so they keep their owner.
- * Once the reservation's file exists its codes have left the platform (a printer may hold them):
- * cancelling it then keeps every code with the reservation, so none is ever issued again.
  */
 @Injectable()
 export class CodeReservationWriter implements CollectionWriter {
@@ -81,16 +79,11 @@ export class CodeReservationWriter implements CollectionWriter {
     );
   }
 
-  /**
-   * Marks the reservation cancelled under its row lock, and releases its unused codes unless its
-   * file was written: the export takes the same lock to record the file, so the two never cross.
-   */
+  /** Releases the unused codes and marks the reservation cancelled, under its row lock. */
   private async cancel(actor: Actor, id: string): Promise<void> {
     await inPgTransaction(this.db, async (client) => {
-      const {
-        rows: [locked],
-      } = await client.query<{ export_file: string | null }>(LOCK_RESERVATION, [id]);
-      if (!locked?.export_file) await client.query(RELEASE_RESERVED, [id]);
+      await client.query(LOCK_RESERVATION, [id]);
+      await client.query(RELEASE_RESERVED, [id]);
       await client.query(SET_FINAL_STATUS, [id, 'cancelled', null, actor.userId]);
     });
   }
