@@ -11,7 +11,6 @@ import { IdentifierGenerationService } from './identifier-generation.service';
 import { IdentifierJobEntity } from './identifier-job.entity';
 import { IdentifierJobWriter } from './identifier-job.writer';
 import { UniqueCodeEntity } from './unique-code.entity';
-import { UniqueCodeWriter } from './unique-code.writer';
 
 /** Identifier jobs and the codes they make. Needs `QueueModule.forRoot()` in the app. */
 @Module({
@@ -24,7 +23,6 @@ import { UniqueCodeWriter } from './unique-code.writer';
     CodePlanService,
     IdentifierGenerationService,
     IdentifierJobWriter,
-    UniqueCodeWriter,
     CodePoolWriter,
     CodePoolCheckService,
     { provide: CODE_SOURCE_FACTORY, useValue: defaultCodeSourceFactory },
@@ -32,7 +30,6 @@ import { UniqueCodeWriter } from './unique-code.writer';
   exports: [
     IdentifierGenerationService,
     IdentifierJobWriter,
-    UniqueCodeWriter,
     CodePlanService,
     CodePoolWriter,
     CodePoolCheckService,

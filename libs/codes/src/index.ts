@@ -16,4 +16,3 @@ export * from './identifier-job.exception';
 export * from './identifier-job.writer';
 export * from './unique-code.dto';
 export * from './unique-code.entity';
-export * from './unique-code.writer';

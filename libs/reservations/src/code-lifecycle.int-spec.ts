@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
-import { UniqueCodeWriter } from '@sid/codes';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, BatchUpdate, compileKeyQuery, FilterNode, parseFilter } from '@sid/shared/items';
 import { jobId, JobName, JobQueue, QueueName } from '@sid/shared/queue';
 import { CodeReservationWriter } from './code-reservation.writer';
 import { ReservationClaimService } from './reservation-claim.service';
+import { UniqueCodeWriter } from './unique-code.writer';
 import {
   heldBy,
   insertReservation,

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { IdentifierGenerationService, UniqueCodeWriter } from '@sid/codes';
+import { IdentifierGenerationService } from '@sid/codes';
+import { UniqueCodeWriter } from './unique-code.writer';
 import { InvalidPayloadError } from '@sid/shared/errors';
 import {
   Actor,

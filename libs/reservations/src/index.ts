@@ -4,3 +4,4 @@ export * from './code-reservation.writer';
 export * from './reservation-claim.service';
 export * from './reservations.collections';
 export * from './reservations.module';
+export * from './unique-code.writer';

@@ -1,5 +1,5 @@
 import { CompiledQuery } from '@sid/shared/items';
-import { CODE_LIFECYCLE } from './unique-code.entity';
+import { CODE_LIFECYCLE } from '@sid/codes';
 
 /** The identifier job $1 if it is of account $2 and makes codes of type $3 and product $4. */
 export const OWN_JOB = `

@@ -16,9 +16,13 @@ import {
   hasValidCheckDigit,
 } from '@sid/identifiers';
 import { gs1 } from '@sid/catalog';
-import { CodePlanService } from './code-plan.service';
-import { CreateUniqueCodeDto, UpdateUniqueCodeDto } from './unique-code.dto';
-import { CODE_LIFECYCLE, UniqueCodeEntity } from './unique-code.entity';
+import {
+  CODE_LIFECYCLE,
+  CodePlanService,
+  CreateUniqueCodeDto,
+  UniqueCodeEntity,
+  UpdateUniqueCodeDto,
+} from '@sid/codes';
 import {
   ADD_TO_RESERVATION,
   CodeUpdateResult,
