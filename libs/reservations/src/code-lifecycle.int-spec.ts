@@ -16,7 +16,7 @@ import {
   seedFreshAccount,
   seedProduct,
   startReservationSuite,
-} from './reservation-test.factory';
+} from './testing/reservation-test.factory';
 
 /**
  * unassigned → reserved → assigned → encoded, one code or many at once (the writer behind

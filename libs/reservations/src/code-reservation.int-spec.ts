@@ -22,7 +22,7 @@ import {
   reservationRow,
   seedCodes,
   startReservationSuite,
-} from './reservation-test.factory';
+} from './testing/reservation-test.factory';
 
 /** The reservation's own fields, its codes through the item API, and cancellation. */
 let suite: ReservationSuite;

@@ -17,7 +17,7 @@ import {
   seedFreshAccount,
   seedProduct,
   startReservationSuite,
-} from './reservation-test.factory';
+} from './testing/reservation-test.factory';
 
 /**
  * Claims with the real claim service and, where the pool runs dry, the real generator: the

@@ -16,8 +16,8 @@ import { JobQueue, QueueModule, QueueName } from '@sid/shared/queue';
 // Test-only dependency: every integration suite creates its database with the shared testing lib.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
-import { CODE_RESERVATION_COLLECTION } from './reservations.collections';
-import { ReservationsModule } from './reservations.module';
+import { CODE_RESERVATION_COLLECTION } from '../reservations.collections';
+import { ReservationsModule } from '../reservations.module';
 
 /**
  * Test data for the reservation suites: one database, the codes and reservations modules wired
