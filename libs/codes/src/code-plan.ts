@@ -56,6 +56,11 @@ export interface CodePlan {
 }
 
 export const DEFAULT_CODE_LENGTH = 8;
+
+/** Every SSCC has 18 digits; other codes are as long as asked, or DEFAULT_CODE_LENGTH. */
+export function codeLength(type: string, asked?: number | null): number {
+  return type === 'sscc' ? 18 : (asked ?? DEFAULT_CODE_LENGTH);
+}
 export const MIN_RANDOM_CODE_LENGTH = 6;
 /** An SGTIN-96 serial is below 2^38 = 274877906944, so it has at most 12 digits. */
 export const MAX_EPC_SERIAL_LENGTH = 12;

@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { JobName, JobQueue } from '@sid/shared/queue';
-import { CREATE_REFILL_JOBS } from './code-pool.sql';
+import { IdentifierJobRepository } from './identifier-job.repository';
 
 /**
  * Keeps pools at their minimum: every pool below it (and with no refill pending) gets one refill
@@ -14,21 +12,19 @@ export class CodePoolCheckService {
   private readonly logger = new Logger(CodePoolCheckService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: IdentifierJobRepository,
     private readonly queue: JobQueue,
   ) {}
 
   /** Returns the ids of the refill jobs it created. */
   async check(codePoolId?: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(CREATE_REFILL_JOBS, [codePoolId ?? null]);
+    const ids = await this.jobs.createRefillJobs(codePoolId ?? null);
     // After the commit, so that the generator finds the rows; should Redis fail here, the
     // generator's recovery sweep finds the new jobs.
-    for (const { id } of rows)
+    for (const id of ids)
       await this.queue.add(JobName.GenerateIdentifiers, { identifierJobId: id });
-    if (rows.length > 0)
-      this.logger.log(
-        `${rows.length} pool(s) below their minimum: refill jobs ${rows.map((r) => r.id).join(', ')}`,
-      );
-    return rows.map((r) => r.id);
+    if (ids.length > 0)
+      this.logger.log(`${ids.length} pool(s) below their minimum: refill jobs ${ids.join(', ')}`);
+    return ids;
   }
 }

@@ -6,7 +6,7 @@ import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
-import { DEFAULT_CODE_LENGTH, planProblem } from './code-plan';
+import { codeLength, planProblem } from './code-plan';
 import { CodeGenerationRepository } from './code-generation.repository';
 import { CodePlanService } from './code-plan.service';
 import { CreateCodePoolDto, UpdateCodePoolDto } from './code-pool.dto';
@@ -41,7 +41,7 @@ export class CodePoolWriter implements CollectionWriter {
       code_type: dto.code_type,
       min_unassigned: dto.min_unassigned,
       refill_quantity: dto.refill_quantity,
-      length: dto.code_type === 'sscc' ? 18 : (dto.length ?? DEFAULT_CODE_LENGTH),
+      length: codeLength(dto.code_type, dto.length),
       character_set: dto.character_set ?? 'alphanumeric',
       sscc_company_prefix: dto.sscc_company_prefix ?? null,
       sscc_extension_digit: dto.sscc_extension_digit ?? null,

@@ -9,6 +9,7 @@ import { CodePoolWriter } from './code-pool.writer';
 import { CODE_SOURCE_FACTORY, defaultCodeSourceFactory } from './code-source';
 import { IdentifierGenerationService } from './identifier-generation.service';
 import { IdentifierJobEntity } from './identifier-job.entity';
+import { IdentifierJobRepository } from './identifier-job.repository';
 import { IdentifierJobWriter } from './identifier-job.writer';
 import { UniqueCodeEntity } from './unique-code.entity';
 
@@ -22,12 +23,14 @@ import { UniqueCodeEntity } from './unique-code.entity';
     CodeGenerationRepository,
     CodePlanService,
     IdentifierGenerationService,
+    IdentifierJobRepository,
     IdentifierJobWriter,
     CodePoolWriter,
     CodePoolCheckService,
     { provide: CODE_SOURCE_FACTORY, useValue: defaultCodeSourceFactory },
   ],
   exports: [
+    IdentifierJobRepository,
     IdentifierGenerationService,
     IdentifierJobWriter,
     CodePlanService,

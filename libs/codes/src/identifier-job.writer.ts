@@ -6,11 +6,12 @@ import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { translateWriteError } from '@sid/shared/database';
-import { CodePlan, DEFAULT_CODE_LENGTH, planProblem, ssccCapacity } from './code-plan';
+import { CodePlan, codeLength, planProblem, ssccCapacity } from './code-plan';
 import { CodeGenerationRepository } from './code-generation.repository';
 import { CodePlanService } from './code-plan.service';
 import { CreateIdentifierJobDto, UpdateIdentifierJobDto } from './identifier-job.dto';
 import { IdentifierJobEntity } from './identifier-job.entity';
+import { IdentifierJobRepository } from './identifier-job.repository';
 
 /**
  * `POST /items/identifier_job` validates everything a worker would find wrong (product, space,
@@ -22,6 +23,7 @@ export class IdentifierJobWriter implements CollectionWriter {
 
   constructor(
     @InjectRepository(IdentifierJobEntity) private readonly jobs: Repository<IdentifierJobEntity>,
+    private readonly repository: IdentifierJobRepository,
     private readonly plans: CodePlanService,
     private readonly generation: CodeGenerationRepository,
     private readonly queue: JobQueue,
@@ -38,7 +40,7 @@ export class IdentifierJobWriter implements CollectionWriter {
       account,
       quantity: dto.quantity,
       type: dto.type,
-      length: dto.type === 'sscc' ? 18 : (dto.length ?? DEFAULT_CODE_LENGTH),
+      length: codeLength(dto.type, dto.length),
       // EPC serials are numeric: an EPC job that names no character set gets the numeric one.
       character_set:
         dto.epc_mode && input.character_set === undefined ? 'numeric' : dto.character_set,
@@ -55,7 +57,7 @@ export class IdentifierJobWriter implements CollectionWriter {
     });
     await this.assertFeasible(job);
     try {
-      await this.jobs.insert(job);
+      await this.repository.insert(job);
     } catch (error) {
       throw translateWriteError(error, this.collection);
     }

@@ -13,6 +13,7 @@ export * from './identifier-generation.service';
 export * from './identifier-job.dto';
 export * from './identifier-job.entity';
 export * from './identifier-job.exception';
+export * from './identifier-job.repository';
 export * from './identifier-job.writer';
 export * from './unique-code.dto';
 export * from './unique-code.entity';

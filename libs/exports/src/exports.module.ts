@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReservationDataModule } from '@sid/reservations';
 import { ExportObjectSweepService } from './export-object-sweep.service';
 import { FileEntity } from './file.entity';
 import { FileService } from './file.service';
@@ -7,7 +8,7 @@ import { ReservationExportService } from './reservation-export.service';
 
 /** Export files of reservations. Needs `StorageModule` in the app. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FileEntity])],
+  imports: [TypeOrmModule.forFeature([FileEntity]), ReservationDataModule],
   providers: [ReservationExportService, ExportObjectSweepService, FileService],
   exports: [ReservationExportService, ExportObjectSweepService, FileService],
 })

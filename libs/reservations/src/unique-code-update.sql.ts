@@ -108,17 +108,3 @@ export function updateCodesQuery(
   }).replace('%SELECTION%', selection.sql);
   return { sql, params };
 }
-
-/** The reservations named by a batch, locked in key order before any code (as claims do). */
-export const LOCK_RESERVATIONS = `
-  SELECT id, account, product, code_type, status, quantity, quantity_reserved
-  FROM code_reservation
-  WHERE id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR account = $2)
-  ORDER BY id
-  FOR UPDATE`;
-
-export const ADD_TO_RESERVATION = `
-  UPDATE code_reservation
-  SET quantity_reserved = quantity_reserved + $2, status = 'in_progress', date_updated = now()
-  WHERE id = $1
-  RETURNING quantity_reserved = quantity AS full`;

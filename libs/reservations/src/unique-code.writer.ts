@@ -23,25 +23,11 @@ import {
   UniqueCodeEntity,
   UpdateUniqueCodeDto,
 } from '@sid/codes';
-import {
-  ADD_TO_RESERVATION,
-  CodeUpdateResult,
-  LOCK_RESERVATIONS,
-  OWN_JOB,
-  updateCodesQuery,
-} from './unique-code-update.sql';
+import { CodeLifecycleRepository } from './code-lifecycle.repository';
+import { BatchReservation, ReservationRepository } from './reservation.repository';
+import { CodeUpdateResult, OWN_JOB } from './unique-code-update.sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface LockedReservation {
-  id: string;
-  account: string;
-  product: string | null;
-  code_type: string;
-  status: string;
-  quantity: number;
-  quantity_reserved: number;
-}
 
 /**
  * Codes, one or many at a time. Status moves forward one step at a time (unassigned → reserved →
@@ -54,6 +40,8 @@ export class UniqueCodeWriter implements CollectionWriter {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly plans: CodePlanService,
+    private readonly reservationRows: ReservationRepository,
+    private readonly codes: CodeLifecycleRepository,
     private readonly queue: JobQueue,
   ) {}
 
@@ -175,10 +163,11 @@ export class UniqueCodeWriter implements CollectionWriter {
     }));
     const named = parts.flatMap(({ dto }) => (dto.reservation ? [dto.reservation] : []));
     const { ids, full } = await inPgTransaction(this.db, async (client) => {
-      const { rows } = await client.query<LockedReservation>(LOCK_RESERVATIONS, [
+      const rows = await this.reservationRows.lockMany(
+        client,
         [...new Set(named)],
         actor.admin ? null : actor.accountId,
-      ]);
+      );
       const reservations = new Map(rows.map((row) => [row.id, { ...row, added: 0 }]));
       const changed: string[] = [];
       for (const { selection, dto } of parts) {
@@ -188,7 +177,7 @@ export class UniqueCodeWriter implements CollectionWriter {
             field: 'reservation',
           });
         }
-        const statement = updateCodesQuery(selection.query, {
+        const result = await this.codes.updateCodes(client, selection.query, {
           next: dto.status ?? null,
           reservation: dto.reservation ?? null,
           set_reservation: dto.reservation !== undefined,
@@ -199,9 +188,6 @@ export class UniqueCodeWriter implements CollectionWriter {
           custom_id: dto.custom_id ?? null,
           user: actor.userId,
         });
-        const {
-          rows: [result],
-        } = await client.query<CodeUpdateResult>(statement.sql, statement.params);
         if (result.offender) throw refusal(result.offender, dto);
         if (selection.keys && result.matched !== new Set(selection.keys).size)
           throw new ForbiddenError();
@@ -213,9 +199,11 @@ export class UniqueCodeWriter implements CollectionWriter {
       for (const reservation of reservations.values()) {
         if (reservation.added === 0) continue;
         assertRoom(reservation);
-        const {
-          rows: [after],
-        } = await client.query(ADD_TO_RESERVATION, [reservation.id, reservation.added]);
+        const after = await this.reservationRows.addReserved(
+          client,
+          reservation.id,
+          reservation.added,
+        );
         if (after.full) full.push(reservation.id);
       }
       return { ids: changed, full };
@@ -271,7 +259,7 @@ function refusal(
   }
 }
 
-function assertRoom(reservation: LockedReservation & { added: number }): void {
+function assertRoom(reservation: BatchReservation & { added: number }): void {
   const { id, status, quantity, quantity_reserved, added } = reservation;
   if (status !== 'new' && status !== 'in_progress') {
     throw new InvalidPayloadError(
