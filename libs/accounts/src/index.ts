@@ -1,7 +1,6 @@
 export * from './accounts.collections';
 export * from './accounts.module';
 export * from './auth.service';
-export * from './bootstrap.service';
 export * from './static-token';
 export * from './create-user.dto';
 export * from './users.service';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BootstrapService } from './bootstrap.service';
 import { DomainEntity } from './domain.entity';
 import { DomainService } from './domain.service';
 import { DomainWriter } from './domain.writer';
@@ -10,7 +11,7 @@ import { ProductWriter } from './product.writer';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProductEntity, OrganisationEntity, DomainEntity])],
-  providers: [DomainService, ProductWriter, OrganisationWriter, DomainWriter],
-  exports: [DomainService, ProductWriter, OrganisationWriter, DomainWriter],
+  providers: [BootstrapService, DomainService, ProductWriter, OrganisationWriter, DomainWriter],
+  exports: [BootstrapService, DomainService, ProductWriter, OrganisationWriter, DomainWriter],
 })
 export class CatalogModule {}

@@ -1,3 +1,4 @@
+export * from './bootstrap.service';
 export * from './catalog.collections';
 export * from './catalog.module';
 export * from './create-product.dto';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { hashToken } from './static-token';
+import { hashToken } from '@sid/accounts';
 
 export interface BootstrapAdmin {
   email: string;
