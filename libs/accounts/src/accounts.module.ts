@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AccountRepository } from './account.repository';
 import { AuthService } from './auth.service';
 import { UsersService } from './users.service';
 
 @Module({
-  providers: [AuthService, UsersService],
-  exports: [AuthService, UsersService],
+  providers: [AccountRepository, AuthService, UsersService],
+  exports: [AccountRepository, AuthService, UsersService],
 })
 export class AccountsModule {}

@@ -1,3 +1,4 @@
+export * from './account.repository';
 export * from './accounts.collections';
 export * from './accounts.module';
 export * from './auth.service';

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { hashToken } from '@sid/accounts';
+import { AccountRepository, hashToken } from '@sid/accounts';
+import { DomainRepository } from './domain.repository';
 
 export interface BootstrapAdmin {
   email: string;
@@ -19,42 +18,36 @@ export interface BootstrapAdmin {
 export class BootstrapService {
   private readonly logger = new Logger(BootstrapService.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly domains: DomainRepository,
+  ) {}
 
   async ensureAdmin({ email, token, linkDomain }: BootstrapAdmin): Promise<string> {
-    return this.db.transaction(async (tx) => {
-      // One bootstrap at a time across replicas.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('sid.bootstrap-admin'))`);
-      const existing: { id: string; account: string }[] = await tx.query(
-        `SELECT id, account FROM app_user WHERE email = $1`,
-        [email],
-      );
+    return this.accounts.transaction(async (tx) => {
+      await this.accounts.lockBootstrap(tx);
+      const existing = await this.accounts.findUserByEmail(email, tx);
       let userId: string;
       let accountId: string;
-      if (existing.length > 0) {
-        [{ id: userId, account: accountId }] = existing;
-        await tx.query(
-          `UPDATE app_user SET token_hash = $2, role = 'admin', status = 'active', date_updated = now() WHERE id = $1`,
-          [userId, hashToken(token)],
-        );
+      if (existing) {
+        ({ id: userId, account: accountId } = existing);
+        await this.accounts.resetAdmin(userId, hashToken(token), tx);
       } else {
-        [{ id: accountId }] = await tx.query(
-          `INSERT INTO account (name) VALUES ('Default') RETURNING id`,
-        );
-        [{ id: userId }] = await tx.query(
-          `INSERT INTO app_user (account, email, first_name, last_name, role, token_hash)
-           VALUES ($1, $2, 'Admin', 'User', 'admin', $3) RETURNING id`,
-          [accountId, email, hashToken(token)],
+        accountId = await this.accounts.createAccount('Default', tx);
+        userId = await this.accounts.createUser(
+          {
+            account: accountId,
+            email,
+            first_name: 'Admin',
+            last_name: 'User',
+            role: 'admin',
+            token_hash: hashToken(token),
+          },
+          tx,
         );
         this.logger.log(`Created admin ${email}`);
       }
-      await tx.query(
-        `INSERT INTO domain (account, host, is_default)
-         SELECT $1, $2, true
-         WHERE NOT EXISTS (SELECT 1 FROM domain WHERE account = $1 AND is_default)
-           AND NOT EXISTS (SELECT 1 FROM domain WHERE host = $2)`,
-        [accountId, linkDomain],
-      );
+      await this.domains.ensureDefault(accountId, linkDomain, tx);
       return userId;
     });
   }

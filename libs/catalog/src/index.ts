@@ -3,6 +3,7 @@ export * from './catalog.collections';
 export * from './catalog.module';
 export * from './create-product.dto';
 export * from './domain.entity';
+export * from './domain.repository';
 export * from './domain.service';
 export * from './domain.writer';
 export * from './gs1-payload';

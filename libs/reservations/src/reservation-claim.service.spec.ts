@@ -23,7 +23,7 @@ interface World {
 }
 
 function setup(world: World, batchSize = 100) {
-  const client = { query: jest.fn(async () => ({ rows: [] })) };
+  const client = { query: jest.fn(async (_sql: string) => ({ rows: [] })) };
   const db = {
     createQueryRunner: () => ({ connect: async () => client, release: async () => undefined }),
   } as unknown as DataSource;
@@ -36,7 +36,9 @@ function setup(world: World, batchSize = 100) {
       return { quantity_reserved: r.quantity_reserved, full: r.quantity_reserved === r.quantity };
     }),
     markInProgress: jest.fn(async () => undefined),
-    setFinalStatus: jest.fn(async () => undefined),
+    setFinalStatus: jest.fn(
+      async (_c: unknown, _id: string, _status: string, _message: string, _user: null) => undefined,
+    ),
   };
   const codes = {
     claim: jest.fn(async (_c: unknown, _r: unknown, count: number) => {
@@ -134,7 +136,11 @@ describe('ReservationClaimService (claim decisions)', () => {
       epc_mode: false,
       user_created: null,
     };
-    const { service, jobs, reservations } = setup({ reservation: reservation(), pool: 0, settings });
+    const { service, jobs, reservations } = setup({
+      reservation: reservation(),
+      pool: 0,
+      settings,
+    });
     await expect(service.run(ID)).resolves.toBe('waiting');
     expect(reservations.markInProgress).toHaveBeenCalledWith(expect.anything(), ID);
     expect(reservations.addReserved).not.toHaveBeenCalled();
