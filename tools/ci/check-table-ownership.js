@@ -137,22 +137,37 @@ function listFiles(dir) {
   return out;
 }
 
-function main() {
+/** Every problem of the repository's tree; `count` is how many files were read. */
+function checkTree() {
   const files = [...listFiles('apps'), ...listFiles('libs')]
     .filter(isCheckedFile)
     .map((file) => ({ path: file, text: fs.readFileSync(path.join(root, file), 'utf8') }));
   const migrations = listFiles(MIGRATIONS)
     .filter((file) => file.endsWith('.ts'))
     .map((file) => fs.readFileSync(path.join(root, file), 'utf8'));
-  const problems = [...unownedTables(migrations), ...findViolations(files)];
+  return {
+    count: files.length,
+    problems: [...unownedTables(migrations), ...findViolations(files)],
+  };
+}
+
+function main() {
+  const { count, problems } = checkTree();
   for (const problem of problems) console.error(problem);
   if (problems.length > 0) {
     console.error(`table ownership: ${problems.length} problem(s)`);
     process.exit(1);
   }
-  console.log(`table ownership: ${files.length} files, every write and lock by its table's owner`);
+  console.log(`table ownership: ${count} files, every write and lock by its table's owner`);
 }
 
-module.exports = { findViolations, unownedTables, tableAccesses, projectOf, isCheckedFile };
+module.exports = {
+  checkTree,
+  findViolations,
+  unownedTables,
+  tableAccesses,
+  projectOf,
+  isCheckedFile,
+};
 
 if (require.main === module) main();

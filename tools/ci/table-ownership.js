@@ -13,10 +13,10 @@ const TABLE_OWNERS = {
   account: { owner: 'accounts', repository: 'AccountRepository' },
   app_user: { owner: 'accounts', repository: 'AccountRepository' },
   domain: { owner: 'catalog', repository: 'DomainRepository' },
-  organisation: { owner: 'catalog', repository: 'OrganisationWriter (TypeORM)' },
-  product: { owner: 'catalog', repository: 'ProductWriter (TypeORM)' },
+  organisation: { owner: 'catalog', repository: 'OrganisationWriter (TypeORM repository)' },
+  product: { owner: 'catalog', repository: 'ProductWriter (TypeORM repository)' },
   identifier_job: { owner: 'codes', repository: 'IdentifierJobRepository' },
-  code_pool: { owner: 'codes', repository: 'CodePoolWriter (TypeORM)' },
+  code_pool: { owner: 'codes', repository: 'CodePoolWriter (TypeORM repository)' },
   sscc_sequence: { owner: 'codes', repository: 'CodeGenerationRepository' },
   unique_code: {
     owner: 'codes',
