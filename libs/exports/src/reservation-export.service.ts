@@ -6,7 +6,7 @@ import { inPgTransaction, withStreamingPgClient } from '@sid/shared/database';
 import { ObjectStorage, UploadResult } from '@sid/shared/storage';
 import { copyExportDocument, ExportSubject } from './export-copy';
 import { ReservationForExport, ReservationRepository } from '@sid/reservations';
-import { INSERT_FILE } from './export.sql';
+import { FileRepository } from './file.repository';
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS } from './formats';
 
 type ReservationRow = ReservationForExport & ExportSubject;
@@ -37,6 +37,7 @@ export class ReservationExportService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly reservations: ReservationRepository,
+    private readonly files: FileRepository,
     private readonly storage: ObjectStorage,
   ) {}
 
@@ -63,17 +64,17 @@ export class ReservationExportService {
             `The export of reservation ${reservation.id} has ${rows} codes, but it holds ${locked.quantity}`,
           );
         }
-        await client.query(INSERT_FILE, [
-          fileId,
-          reservation.account,
-          key,
-          `${fileName(reservation)}.${EXPORT_EXTENSIONS[type]}`,
-          `Codes of reservation ${reservation.reference_id ?? reservation.id}`,
-          EXPORT_CONTENT_TYPES[type],
-          uploaded.size,
-          uploaded.checksum,
-          reservation.user_created,
-        ]);
+        await this.files.insert(client, {
+          id: fileId,
+          account: reservation.account,
+          storage_key: key,
+          filename_download: `${fileName(reservation)}.${EXPORT_EXTENSIONS[type]}`,
+          title: `Codes of reservation ${reservation.reference_id ?? reservation.id}`,
+          type: EXPORT_CONTENT_TYPES[type],
+          filesize: uploaded.size,
+          checksum: uploaded.checksum,
+          uploaded_by: reservation.user_created,
+        });
         await this.reservations.completeWithFile(client, reservation.id, fileId);
         return true;
       });
