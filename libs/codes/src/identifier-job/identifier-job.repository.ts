@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
-import { codeLength } from './code-plan';
-import { CREATE_REFILL_JOBS } from './code-pool.sql';
+import { codeLength } from '../plan/code-plan';
+import { CREATE_REFILL_JOBS } from '../pool/code-pool.sql';
 import { IdentifierJobEntity } from './identifier-job.entity';
 import {
   CODE_SETTINGS,

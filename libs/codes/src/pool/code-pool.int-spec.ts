@@ -14,8 +14,8 @@ import {
 } from '@sid/shared/testing';
 import { CodePoolCheckService } from './code-pool-check.service';
 import { CodePoolWriter } from './code-pool.writer';
-import { CodesModule } from './codes.module';
-import { IdentifierGenerationService } from './identifier-generation.service';
+import { CodesModule } from '../codes.module';
+import { IdentifierGenerationService } from '../generation/identifier-generation.service';
 
 /** Pool policies, their levels (the `code_pool_level` view) and the check that refills them. */
 

@@ -10,16 +10,16 @@ import {
   randomBatches,
   ssccBatches,
   ssccCapacity,
-} from './code-plan';
+} from '../plan/code-plan';
 import {
   CodeGenerationRepository,
   CodeOwner,
   ChunkTransaction,
 } from './code-generation.repository';
-import { CodePlanService } from './code-plan.service';
+import { CodePlanService } from '../plan/code-plan.service';
 import { CODE_SOURCE_FACTORY, CodeSourceFactory } from './code-source';
-import { IdentifierJobEntity } from './identifier-job.entity';
-import { PermanentJobError } from './identifier-job.exception';
+import { IdentifierJobEntity } from '../identifier-job/identifier-job.entity';
+import { PermanentJobError } from '../identifier-job/identifier-job.exception';
 
 export type GenerationOutcome = 'complete' | 'skipped';
 

@@ -17,7 +17,7 @@ import {
   ssccLink,
   ssccSerialCapacity,
 } from '@sid/identifiers';
-import { CodeType } from './identifier-job.entity';
+import { CodeType } from '../identifier-job/identifier-job.entity';
 
 /** One code as it is written to `unique_code`. */
 export interface GeneratedCode {

@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsUuidLike } from '@sid/shared/items';
-import { CODE_TYPES, CodeType } from './identifier-job.entity';
+import { CODE_TYPES, CodeType } from '../identifier-job/identifier-job.entity';
 import { CODE_LIFECYCLE, UniqueCodeStatus } from './unique-code.entity';
 
 export class UpdateUniqueCodeDto {

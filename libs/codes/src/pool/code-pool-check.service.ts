@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobName, JobQueue } from '@sid/shared/queue';
-import { IdentifierJobRepository } from './identifier-job.repository';
+import { IdentifierJobRepository } from '../identifier-job/identifier-job.repository';
 
 /**
  * Keeps pools at their minimum: every pool below it (and with no refill pending) gets one refill

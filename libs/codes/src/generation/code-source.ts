@@ -1,4 +1,4 @@
-import { CodePlan, GeneratedCode, randomCodeSource } from './code-plan';
+import { CodePlan, GeneratedCode, randomCodeSource } from '../plan/code-plan';
 
 /** Makes the random codes of a plan. A provider, so that a test can force collisions. */
 export type CodeSourceFactory = (plan: CodePlan) => (count: number) => GeneratedCode[];

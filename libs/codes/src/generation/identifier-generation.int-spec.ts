@@ -8,12 +8,12 @@ import { InvalidPayloadError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
 import { JobQueue, QueueModule, QueueName } from '@sid/shared/queue';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
-import { CodePlan, GeneratedCode } from './code-plan';
+import { CodePlan, GeneratedCode } from '../plan/code-plan';
 import { CODE_SOURCE_FACTORY, CodeSourceFactory, defaultCodeSourceFactory } from './code-source';
-import { CodesModule } from './codes.module';
+import { CodesModule } from '../codes.module';
 import { IdentifierGenerationService } from './identifier-generation.service';
-import { PermanentJobError } from './identifier-job.exception';
-import { IdentifierJobWriter } from './identifier-job.writer';
+import { PermanentJobError } from '../identifier-job/identifier-job.exception';
+import { IdentifierJobWriter } from '../identifier-job/identifier-job.writer';
 
 const CHUNK = 500;
 const HOST = 'id.brand.test';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainService } from '@sid/catalog';
 import { CodePlan } from './code-plan';
-import { IdentifierJobEntity } from './identifier-job.entity';
+import { IdentifierJobEntity } from '../identifier-job/identifier-job.entity';
 
 /** Resolves a job's product GTIN (and its brand owner's company prefix) and link host into a `CodePlan`. */
 @Injectable()

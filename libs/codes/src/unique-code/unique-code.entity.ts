@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { AuditedEntity } from '@sid/shared/database';
-import { CodeType } from './identifier-job.entity';
+import { CodeType } from '../identifier-job/identifier-job.entity';
 
 export type UniqueCodeStatus = 'unassigned' | 'reserved' | 'assigned' | 'encoded';
 

@@ -5,7 +5,7 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { inPgTransaction, isPgError, PG_UNIQUE_VIOLATION } from '@sid/shared/database';
-import { CodeBatches, GeneratedCode } from './code-plan';
+import { CodeBatches, GeneratedCode } from '../plan/code-plan';
 import {
   ADD_CREATED,
   BULK_WRITE_ALLOWED,

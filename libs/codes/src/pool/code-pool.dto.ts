@@ -1,8 +1,8 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { IsUuidLike } from '@sid/shared/items';
 import { CHARACTER_SETS, CharacterSet } from '@sid/identifiers';
-import { MAX_JOB_QUANTITY } from './identifier-job.dto';
-import { CODE_TYPES, CodeType } from './identifier-job.entity';
+import { MAX_JOB_QUANTITY } from '../identifier-job/identifier-job.dto';
+import { CODE_TYPES, CodeType } from '../identifier-job/identifier-job.entity';
 
 /** Like IsOptional, but `null` is refused: these columns always have a value. */
 const Optional = () => ValidateIf((_, value) => value !== undefined);

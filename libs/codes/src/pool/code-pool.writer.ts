@@ -6,9 +6,9 @@ import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
-import { codeLength, planProblem } from './code-plan';
-import { CodeGenerationRepository } from './code-generation.repository';
-import { CodePlanService } from './code-plan.service';
+import { codeLength, planProblem } from '../plan/code-plan';
+import { CodeGenerationRepository } from '../generation/code-generation.repository';
+import { CodePlanService } from '../plan/code-plan.service';
 import { CreateCodePoolDto, UpdateCodePoolDto } from './code-pool.dto';
 import { CodePoolEntity } from './code-pool.entity';
 

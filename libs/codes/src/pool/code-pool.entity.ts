@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { AuditedEntity } from '@sid/shared/database';
 import { CharacterSet } from '@sid/identifiers';
-import { CodeType } from './identifier-job.entity';
+import { CodeType } from '../identifier-job/identifier-job.entity';
 
 /**
  * A pool policy: keep at least `min_unassigned` codes of one product and code type waiting, and
