@@ -14,15 +14,15 @@ import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule, runMigrations } from '@sid/shared/database';
 import { ForbiddenError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
+import { ObjectStorage, StorageModule } from '@sid/shared/storage';
+
 import {
+  createTestDatabase,
   LOCAL_S3_CREDENTIALS,
   LocalS3,
-  ObjectStorage,
   startLocalS3,
-  StorageModule,
-} from '@sid/shared/storage';
-
-import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
+  TestDatabase,
+} from '@sid/shared/testing';
 import { ExportDocumentStream } from './export-document.stream';
 import { ExportsModule } from './exports.module';
 import { FileRepository } from './file.repository';
