@@ -1,7 +1,7 @@
 import { InvalidPayloadError } from '@sid/shared/errors';
 import { CollectionDefinition } from './collection-definition';
 import { CollectionRegistry } from './collection-registry';
-import { TEST_COLLECTIONS } from './test-collections';
+import { TEST_COLLECTIONS } from './testing/test-collections';
 
 const job: CollectionDefinition = {
   name: 'job',

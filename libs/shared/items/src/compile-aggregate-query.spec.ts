@@ -2,7 +2,7 @@ import { parse } from 'qs';
 import { InvalidQueryError } from '@sid/shared/errors';
 import { compileAggregateQuery } from './compile-aggregate-query';
 import { parseItemQuery } from './parse-item-query';
-import { testRegistry } from './test-collections';
+import { testRegistry } from './testing/test-collections';
 
 const registry = testRegistry();
 const ACCOUNT = '11111111-1111-4111-8111-111111111111';

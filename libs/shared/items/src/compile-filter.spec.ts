@@ -4,7 +4,7 @@ import { compileFilter } from './compile-filter';
 import { parseFilter } from './parse-filter';
 import { QueryScope } from './query-scope';
 import { SqlContext } from './sql-context';
-import { testRegistry } from './test-collections';
+import { testRegistry } from './testing/test-collections';
 
 const registry = testRegistry();
 const USER = '22222222-2222-4222-8222-222222222222';

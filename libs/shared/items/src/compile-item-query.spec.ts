@@ -4,7 +4,7 @@ import { compileCountQuery, compileItemQuery } from './compile-item-query';
 import { itemByIdQuery } from './item-by-id';
 import { parseItemQuery } from './parse-item-query';
 import { QueryScope } from './query-scope';
-import { WIDE_FIELD_COUNT, testRegistry } from './test-collections';
+import { WIDE_FIELD_COUNT, testRegistry } from './testing/test-collections';
 
 const registry = testRegistry();
 const ACCOUNT = '11111111-1111-4111-8111-111111111111';

@@ -1,7 +1,7 @@
 import { compileKeyQuery } from './compile-item-query';
 import { parseFilter } from './parse-filter';
 import { QueryScope } from './query-scope';
-import { testRegistry } from './test-collections';
+import { testRegistry } from './testing/test-collections';
 
 const registry = testRegistry();
 const ACCOUNT = '11111111-1111-4111-8111-111111111111';

@@ -5,7 +5,7 @@ import { compileAggregateQuery } from './compile-aggregate-query';
 import { compileCountQuery, compileItemQuery } from './compile-item-query';
 import { parseItemQuery } from './parse-item-query';
 import { QueryScope } from './query-scope';
-import { WIDE_FIELD_COUNT, testRegistry } from './test-collections';
+import { WIDE_FIELD_COUNT, testRegistry } from './testing/test-collections';
 import {
   A,
   B,
@@ -21,7 +21,7 @@ import {
   RES_B,
   WILD,
   seed,
-} from './test-seed';
+} from './testing/test-seed';
 
 const registry = testRegistry();
 const asA: QueryScope = { accountId: A, userId: A, now: new Date('2024-01-03T12:00:00Z') };
