@@ -6,7 +6,6 @@ import { JobName, JobQueue } from '@sid/shared/queue';
 import {
   CodePlan,
   GeneratedCode,
-  planProblem,
   randomBatches,
   ssccBatches,
   ssccCapacity,
@@ -61,8 +60,7 @@ export class IdentifierGenerationService {
         userCreated: job.user_created,
       };
       if (job.quantity_created === 0 && plan.type !== 'sscc') {
-        const existing = await this.repository.countExisting(job.product, job.type, job.id);
-        const problem = planProblem(plan, job.quantity, existing);
+        const problem = await this.plans.problem(plan, job, job.quantity, job.id);
         if (problem) throw new PermanentJobError(problem);
       }
       const source = plan.type === 'sscc' ? null : this.codeSources(plan);

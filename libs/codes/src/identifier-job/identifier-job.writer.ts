@@ -6,7 +6,7 @@ import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { translateWriteError } from '@sid/shared/database';
-import { CodePlan, codeLength, planProblem, ssccCapacity } from '../plan/code-plan';
+import { CodePlan, codeLength, ssccCapacity } from '../plan/code-plan';
 import { CodeGenerationRepository } from '../generation/code-generation.repository';
 import { CodePlanService } from '../plan/code-plan.service';
 import { CreateIdentifierJobDto, UpdateIdentifierJobDto } from './identifier-job.dto';
@@ -87,16 +87,7 @@ export class IdentifierJobWriter implements CollectionWriter {
   }
 
   private async assertFeasible(job: IdentifierJobEntity): Promise<void> {
-    const plan = await this.plans.planFor(job);
-    if (!plan) {
-      throw new InvalidPayloadError(`Product "${job.product}" does not exist.`, {
-        field: 'product',
-      });
-    }
-    const existing =
-      plan.type === 'sscc' ? 0 : await this.generation.countExisting(job.product, job.type);
-    const problem = planProblem(plan, job.quantity, existing);
-    if (problem) throw new InvalidPayloadError(problem);
+    const plan = await this.plans.assertFeasible(job, job.quantity);
     if (plan.type === 'sscc') await this.assertSsccSpace(plan, job);
   }
 

@@ -6,8 +6,7 @@ import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
-import { codeLength, planProblem } from '../plan/code-plan';
-import { CodeGenerationRepository } from '../generation/code-generation.repository';
+import { codeLength } from '../plan/code-plan';
 import { CodePlanService } from '../plan/code-plan.service';
 import { CreateCodePoolDto, UpdateCodePoolDto } from './code-pool.dto';
 import { CodePoolEntity } from './code-pool.entity';
@@ -24,7 +23,6 @@ export class CodePoolWriter implements CollectionWriter {
   constructor(
     @InjectRepository(CodePoolEntity) private readonly pools: Repository<CodePoolEntity>,
     private readonly plans: CodePlanService,
-    private readonly generation: CodeGenerationRepository,
     private readonly queue: JobQueue,
   ) {}
 
@@ -82,25 +80,20 @@ export class CodePoolWriter implements CollectionWriter {
   }
 
   private async assertFeasible(pool: CodePoolEntity): Promise<void> {
-    const plan = await this.plans.planFor({
-      account: pool.account,
-      type: pool.code_type,
-      length: pool.length,
-      character_set: pool.character_set,
-      product: pool.product,
-      domain: null,
-      sscc_company_prefix: pool.sscc_company_prefix,
-      sscc_extension_digit: pool.sscc_extension_digit,
-      epc_mode: false,
-    });
-    if (!plan)
-      throw new InvalidPayloadError(`Product "${pool.product}" does not exist.`, {
-        field: 'product',
-      });
-    const existing =
-      plan.type === 'sscc' ? 0 : await this.generation.countExisting(pool.product, pool.code_type);
-    const problem = planProblem(plan, pool.refill_quantity, existing);
-    if (problem) throw new InvalidPayloadError(problem);
+    await this.plans.assertFeasible(
+      {
+        account: pool.account,
+        type: pool.code_type,
+        length: pool.length,
+        character_set: pool.character_set,
+        product: pool.product,
+        domain: null,
+        sscc_company_prefix: pool.sscc_company_prefix,
+        sscc_extension_digit: pool.sscc_extension_digit,
+        epc_mode: false,
+      },
+      pool.refill_quantity,
+    );
   }
 
   private async owned(actor: Actor, id: string): Promise<CodePoolEntity> {
