@@ -2,13 +2,15 @@ import { DataSource } from 'typeorm';
 import { IdentifierGenerationService } from '@sid/codes';
 import { UniqueCodeWriter } from './unique-code.writer';
 import { InvalidPayloadError } from '@sid/shared/errors';
+import { Actor } from '@sid/shared/items';
+// The selection a batch update gets is compiled by the gateway's query language, as in production.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
-  Actor,
   compileItemQuery,
   compileKeyQuery,
   itemByIdQuery,
   parseItemQuery,
-} from '@sid/shared/items';
+} from '@sid/gateway-query';
 import { CodeReservationWriter } from './code-reservation.writer';
 import { ReservationClaimService } from './reservation-claim.service';
 import {

@@ -4,7 +4,7 @@ import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { compileAggregateQuery } from './compile-aggregate-query';
 import { compileCountQuery, compileItemQuery } from './compile-item-query';
 import { parseItemQuery } from './parse-item-query';
-import { QueryScope } from './query-scope';
+import { QueryScope } from '@sid/shared/items';
 import { WIDE_FIELD_COUNT, testRegistry } from './testing/test-collections';
 import {
   A,

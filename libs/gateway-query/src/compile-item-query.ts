@@ -1,10 +1,10 @@
-import { CollectionDefinition } from './collection-definition';
-import { CollectionRegistry } from './collection-registry';
+import { CollectionDefinition } from '@sid/shared/items';
+import { CollectionRegistry } from '@sid/shared/items';
 import { compileFilter, compileSearch } from './compile-filter';
 import { checkDeep, resolveSelection, selectObject } from './compile-selection';
 import { orderBy } from './compile-sort';
 import { ItemQuery } from './item-query';
-import { CompiledQuery, QueryScope } from './query-scope';
+import { CompiledQuery, QueryScope } from '@sid/shared/items';
 import { SqlContext } from './sql-context';
 import { columnRef, tableRef } from './sql-fragments';
 

@@ -1,5 +1,5 @@
-import { CollectionDefinition } from '../collection-definition';
-import { CollectionRegistry } from '../collection-registry';
+import { CollectionDefinition } from '@sid/shared/items';
+import { CollectionRegistry } from '@sid/shared/items';
 
 /**
  * Test fixture (not exported from the lib): a cut-down version of the real collections, shared

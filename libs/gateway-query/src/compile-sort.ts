@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { CollectionDefinition } from './collection-definition';
+import { CollectionDefinition } from '@sid/shared/items';
 import { SortField } from './item-query';
 import { columnRef, fieldOf } from './sql-fragments';
 

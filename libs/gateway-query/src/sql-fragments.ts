@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { CollectionDefinition, FieldDefinition, FieldType } from './collection-definition';
+import { CollectionDefinition, FieldDefinition, FieldType } from '@sid/shared/items';
 
 /**
  * Small SQL builders. Everything that reaches SQL text here is a name from a collection

@@ -3,7 +3,7 @@ import { InvalidQueryError } from '@sid/shared/errors';
 import { compileCountQuery, compileItemQuery } from './compile-item-query';
 import { itemByIdQuery } from './item-by-id';
 import { parseItemQuery } from './parse-item-query';
-import { QueryScope } from './query-scope';
+import { QueryScope } from '@sid/shared/items';
 import { WIDE_FIELD_COUNT, testRegistry } from './testing/test-collections';
 
 const registry = testRegistry();

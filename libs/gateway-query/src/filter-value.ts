@@ -1,6 +1,6 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { FieldType } from './collection-definition';
-import { isUuidLike } from './is-uuid-like';
+import { FieldType } from '@sid/shared/items';
+import { isUuidLike } from '@sid/shared/items';
 import { FilterScalar } from './item-query';
 import { show } from './parse-primitives';
 

@@ -1,6 +1,6 @@
 import { compileKeyQuery } from './compile-item-query';
 import { parseFilter } from './parse-filter';
-import { QueryScope } from './query-scope';
+import { QueryScope } from '@sid/shared/items';
 import { testRegistry } from './testing/test-collections';
 
 const registry = testRegistry();

@@ -1,9 +1,9 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { CollectionDefinition, FieldType } from './collection-definition';
-import { CollectionRegistry } from './collection-registry';
+import { CollectionDefinition, FieldType } from '@sid/shared/items';
+import { CollectionRegistry } from '@sid/shared/items';
 import { whereClause } from './compile-item-query';
 import { AggregateFunction, ItemQuery } from './item-query';
-import { CompiledQuery, QueryScope } from './query-scope';
+import { CompiledQuery, QueryScope } from '@sid/shared/items';
 import { SqlContext } from './sql-context';
 import { columnRef, fieldOf, jsonObject, jsonValue, renderValue, tableRef } from './sql-fragments';
 

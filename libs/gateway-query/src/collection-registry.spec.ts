@@ -1,6 +1,6 @@
 import { InvalidPayloadError } from '@sid/shared/errors';
-import { CollectionDefinition } from './collection-definition';
-import { CollectionRegistry } from './collection-registry';
+import { CollectionDefinition } from '@sid/shared/items';
+import { CollectionRegistry } from '@sid/shared/items';
 import { TEST_COLLECTIONS } from './testing/test-collections';
 
 const job: CollectionDefinition = {

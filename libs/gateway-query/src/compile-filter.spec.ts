@@ -2,7 +2,7 @@ import { parse } from 'qs';
 import { InvalidQueryError } from '@sid/shared/errors';
 import { compileFilter } from './compile-filter';
 import { parseFilter } from './parse-filter';
-import { QueryScope } from './query-scope';
+import { QueryScope } from '@sid/shared/items';
 import { SqlContext } from './sql-context';
 import { testRegistry } from './testing/test-collections';
 

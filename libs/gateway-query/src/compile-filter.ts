@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { CollectionDefinition, FieldDefinition } from './collection-definition';
+import { CollectionDefinition, FieldDefinition } from '@sid/shared/items';
 import { filterValue } from './filter-value';
 import { ConditionFilter, FilterNode, FilterScalar, RelationFilter } from './item-query';
 import { SqlContext } from './sql-context';

@@ -1,6 +1,6 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { CollectionDefinition, FieldDefinition } from './collection-definition';
-import { CollectionRegistry } from './collection-registry';
+import { CollectionDefinition, FieldDefinition } from '@sid/shared/items';
+import { CollectionRegistry } from '@sid/shared/items';
 import { compileFilter } from './compile-filter';
 import { checkSort, orderBy } from './compile-sort';
 import { DeepQuery } from './item-query';

@@ -1,6 +1,6 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { CollectionDefinition } from './collection-definition';
-import { isUuidLike } from './is-uuid-like';
+import { CollectionDefinition } from '@sid/shared/items';
+import { isUuidLike } from '@sid/shared/items';
 import { FilterNode, ItemQuery } from './item-query';
 import { show } from './parse-primitives';
 

@@ -1,6 +1,6 @@
-import { CollectionDefinition } from './collection-definition';
-import { CollectionRegistry } from './collection-registry';
-import { QueryScope } from './query-scope';
+import { CollectionDefinition } from '@sid/shared/items';
+import { CollectionRegistry } from '@sid/shared/items';
+import { QueryScope } from '@sid/shared/items';
 import { castOf, columnRef } from './sql-fragments';
 
 /**
