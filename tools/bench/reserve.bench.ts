@@ -47,13 +47,13 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { copyExportDocument, ExportSubject } from '@sid/exports';
 import { runMigrations } from '@sid/shared/database';
 import { JobName, jobId, QueueName, redisConnectionOptions } from '@sid/shared/queue';
+import { ObjectStorage, StorageOptions } from '@sid/shared/storage';
 import {
+  createTestDatabase,
   LOCAL_S3_CREDENTIALS,
-  ObjectStorage,
   startLocalS3,
-  StorageOptions,
-} from '@sid/shared/storage';
-import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
+  TestDatabase,
+} from '@sid/shared/testing';
 import { BenchBuild, buildApps } from './bench-build';
 import {
   AppProcess,

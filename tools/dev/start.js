@@ -98,7 +98,7 @@ async function main() {
     const {
       startLocalS3,
       LOCAL_S3_CREDENTIALS,
-    } = require('../../libs/shared/storage/src/local-s3.ts');
+    } = require('../../libs/shared/testing/src/local-s3.ts');
     const directory = path.join(root, 'tmp', 's3');
     fs.mkdirSync(directory, { recursive: true });
     localS3 = await startLocalS3({ port: Number(process.env.LOCAL_S3_PORT || 4569), directory });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { BootstrapService } from '@sid/accounts';
+import { BootstrapService } from '@sid/catalog';
 import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
 import { AppModule } from './app.module';
 import { configureGateway } from './gateway.setup';

@@ -10,8 +10,14 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { runMigrations } from '@sid/shared/database';
 import { jobId, JobName, JobQueue, QueueName } from '@sid/shared/queue';
-import { LocalS3, ObjectStorage, startLocalS3 } from '@sid/shared/storage';
-import { createTestDatabase, eventually, TestDatabase } from '@sid/shared/testing';
+import { ObjectStorage } from '@sid/shared/storage';
+import {
+  createTestDatabase,
+  eventually,
+  LocalS3,
+  startLocalS3,
+  TestDatabase,
+} from '@sid/shared/testing';
 import { ExportWorkerModule } from './export-worker.module';
 import { ExportSweep } from './export.sweep';
 

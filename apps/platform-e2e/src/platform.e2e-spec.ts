@@ -5,11 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
 import { runMigrations } from '@sid/shared/database';
-import { LOCAL_S3_CREDENTIALS, LocalS3, startLocalS3 } from '@sid/shared/storage';
 import {
   AppProcess,
   createTestDatabase,
   eventually,
+  LOCAL_S3_CREDENTIALS,
+  LocalS3,
+  startLocalS3,
   startApp,
   TestDatabase,
 } from '@sid/shared/testing';

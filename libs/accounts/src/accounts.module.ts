@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AccountRepository } from './account.repository';
 import { AuthService } from './auth.service';
-import { BootstrapService } from './bootstrap.service';
 import { UsersService } from './users.service';
 
 @Module({
-  providers: [AuthService, BootstrapService, UsersService],
-  exports: [AuthService, BootstrapService, UsersService],
+  providers: [AccountRepository, AuthService, UsersService],
+  exports: [AccountRepository, AuthService, UsersService],
 })
 export class AccountsModule {}

@@ -1,22 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { InvalidCredentialsError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
+import { AccountRepository } from './account.repository';
 import { hashToken } from './static-token';
 
 /** Resolves a bearer token to the acting user. */
 @Injectable()
 export class AuthService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly accounts: AccountRepository) {}
 
   async authenticate(token: string): Promise<Actor> {
-    const rows: { id: string; account: string; role: string }[] = await this.db.query(
-      `SELECT id, account, role FROM app_user WHERE token_hash = $1 AND status = 'active'`,
-      [hashToken(token)],
-    );
-    if (rows.length === 0) throw new InvalidCredentialsError('Invalid user credentials.');
-    const [user] = rows;
+    const user = await this.accounts.findActiveUserByTokenHash(hashToken(token));
+    if (!user) throw new InvalidCredentialsError('Invalid user credentials.');
     return { userId: user.id, accountId: user.account, admin: user.role === 'admin' };
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
+import { AccountRepository } from './account.repository';
 import { CreateUserDto } from './create-user.dto';
 import { hashToken, newToken } from './static-token';
 
@@ -19,7 +18,7 @@ export interface CreatedUser {
 /** Admins create users (and tenants): the way partners get their own tokens. */
 @Injectable()
 export class UsersService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly accounts: AccountRepository) {}
 
   async create(actor: Actor, input: unknown): Promise<CreatedUser> {
     if (!actor.admin) throw new ForbiddenError();
@@ -31,33 +30,27 @@ export class UsersService {
     }
     const token = dto.token ?? newToken();
     try {
-      return await this.db.transaction(async (tx) => {
+      return await this.accounts.transaction(async (tx) => {
         let account = dto.account;
         if (!account) {
-          [{ id: account }] = await tx.query(
-            `INSERT INTO account (name) VALUES ($1) RETURNING id`,
-            [dto.account_name],
-          );
-        } else if (
-          (await tx.query(`SELECT 1 FROM account WHERE id = $1`, [account])).length === 0
-        ) {
+          account = await this.accounts.createAccount(dto.account_name as string, tx);
+        } else if (!(await this.accounts.accountExists(account, tx))) {
           throw new InvalidPayloadError(`Account "${account}" does not exist.`, {
             field: 'account',
           });
         }
-        const [{ id }] = await tx.query(
-          `INSERT INTO app_user (account, email, first_name, last_name, role, token_hash)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [
+        const id = await this.accounts.createUser(
+          {
             account,
-            dto.email,
-            dto.first_name ?? null,
-            dto.last_name ?? null,
-            dto.role,
-            hashToken(token),
-          ],
+            email: dto.email,
+            first_name: dto.first_name ?? null,
+            last_name: dto.last_name ?? null,
+            role: dto.role,
+            token_hash: hashToken(token),
+          },
+          tx,
         );
-        return { id, email: dto.email, role: dto.role, account: account as string, token };
+        return { id, email: dto.email, role: dto.role, account, token };
       });
     } catch (error) {
       throw translateWriteError(error, 'users');

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '@sid/accounts';
+import { BootstrapService } from './bootstrap.service';
 import { DomainEntity } from './domain.entity';
+import { DomainRepository } from './domain.repository';
 import { DomainService } from './domain.service';
 import { DomainWriter } from './domain.writer';
 import { OrganisationEntity } from './organisation.entity';
@@ -9,8 +12,25 @@ import { ProductEntity } from './product.entity';
 import { ProductWriter } from './product.writer';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProductEntity, OrganisationEntity, DomainEntity])],
-  providers: [DomainService, ProductWriter, OrganisationWriter, DomainWriter],
-  exports: [DomainService, ProductWriter, OrganisationWriter, DomainWriter],
+  imports: [
+    TypeOrmModule.forFeature([ProductEntity, OrganisationEntity, DomainEntity]),
+    AccountsModule,
+  ],
+  providers: [
+    DomainRepository,
+    BootstrapService,
+    DomainService,
+    ProductWriter,
+    OrganisationWriter,
+    DomainWriter,
+  ],
+  exports: [
+    DomainRepository,
+    BootstrapService,
+    DomainService,
+    ProductWriter,
+    OrganisationWriter,
+    DomainWriter,
+  ],
 })
 export class CatalogModule {}

@@ -1,33 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { InvalidPayloadError } from '@sid/shared/errors';
+import { DomainRepository } from './domain.repository';
 
 /** Which host an account's digital links use. */
 @Injectable()
 export class DomainService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly domains: DomainRepository,
     private readonly config: AppConfig,
   ) {}
 
   /** The host of `domainId` (which must belong to the account) or the account's default host. */
   async linkHost(accountId: string, domainId?: string | null): Promise<string> {
     if (domainId) {
-      const rows: { host: string }[] = await this.db.query(
-        'SELECT host FROM domain WHERE id = $1 AND account = $2',
-        [domainId, accountId],
-      );
-      if (rows.length === 0) {
+      const host = await this.domains.hostOf(domainId, accountId);
+      if (host === undefined) {
         throw new InvalidPayloadError(`Domain "${domainId}" does not exist.`, { field: 'domain' });
       }
-      return rows[0].host;
+      return host;
     }
-    const rows: { host: string }[] = await this.db.query(
-      'SELECT host FROM domain WHERE account = $1 AND is_default',
-      [accountId],
-    );
-    return rows[0]?.host ?? this.config.LINK_DOMAIN;
+    return (await this.domains.defaultHost(accountId)) ?? this.config.LINK_DOMAIN;
   }
 }

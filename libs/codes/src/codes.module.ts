@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@sid/catalog';
-import { CodeGenerationRepository } from './code-generation.repository';
-import { CodePlanService } from './code-plan.service';
-import { CodePoolCheckService } from './code-pool-check.service';
-import { CodePoolEntity } from './code-pool.entity';
-import { CodePoolWriter } from './code-pool.writer';
-import { CODE_SOURCE_FACTORY, defaultCodeSourceFactory } from './code-source';
-import { IdentifierGenerationService } from './identifier-generation.service';
-import { IdentifierJobEntity } from './identifier-job.entity';
-import { IdentifierJobWriter } from './identifier-job.writer';
-import { UniqueCodeEntity } from './unique-code.entity';
-import { UniqueCodeWriter } from './unique-code.writer';
+import { CodeGenerationRepository } from './generation/code-generation.repository';
+import { CodePlanService } from './plan/code-plan.service';
+import { CodePoolCheckService } from './pool/code-pool-check.service';
+import { CodePoolEntity } from './pool/code-pool.entity';
+import { CodePoolWriter } from './pool/code-pool.writer';
+import { CODE_SOURCE_FACTORY, defaultCodeSourceFactory } from './generation/code-source';
+import { IdentifierGenerationService } from './generation/identifier-generation.service';
+import { IdentifierJobEntity } from './identifier-job/identifier-job.entity';
+import { IdentifierJobRepository } from './identifier-job/identifier-job.repository';
+import { IdentifierJobWriter } from './identifier-job/identifier-job.writer';
+import { UniqueCodeEntity } from './unique-code/unique-code.entity';
 
 /** Identifier jobs and the codes they make. Needs `QueueModule.forRoot()` in the app. */
 @Module({
@@ -23,16 +23,16 @@ import { UniqueCodeWriter } from './unique-code.writer';
     CodeGenerationRepository,
     CodePlanService,
     IdentifierGenerationService,
+    IdentifierJobRepository,
     IdentifierJobWriter,
-    UniqueCodeWriter,
     CodePoolWriter,
     CodePoolCheckService,
     { provide: CODE_SOURCE_FACTORY, useValue: defaultCodeSourceFactory },
   ],
   exports: [
+    IdentifierJobRepository,
     IdentifierGenerationService,
     IdentifierJobWriter,
-    UniqueCodeWriter,
     CodePlanService,
     CodePoolWriter,
     CodePoolCheckService,

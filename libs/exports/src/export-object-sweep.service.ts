@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ObjectStorage } from '@sid/shared/storage';
-import { UNREFERENCED_KEYS } from './export.sql';
+import { FileRepository } from './file.repository';
 import { EXPORT_KEY_PREFIX } from './reservation-export.service';
 
 export interface ObjectSweepOutcome {
@@ -28,7 +26,7 @@ export class ExportObjectSweepService {
   private readonly logger = new Logger(ExportObjectSweepService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly files: FileRepository,
     private readonly storage: ObjectStorage,
   ) {}
 
@@ -40,10 +38,8 @@ export class ExportObjectSweepService {
       const old = page.filter((object) => object.lastModified < storedBefore);
       if (old.length === 0) continue;
       outcome.checked += old.length;
-      const unreferenced: { key: string }[] = await this.db.query(UNREFERENCED_KEYS, [
-        old.map((object) => object.key),
-      ]);
-      for (const { key } of unreferenced) {
+      const unreferenced = await this.files.unreferencedKeys(old.map((object) => object.key));
+      for (const key of unreferenced) {
         await this.storage.delete(key);
         this.logger.warn(`deleted ${key}: no file row points at it`);
         outcome.deleted++;

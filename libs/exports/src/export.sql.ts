@@ -1,28 +1,9 @@
 import { escapeLiteral } from 'pg';
 import { csvCell, CSV_RECORD_DELIMITER, escapeXml, ExportType } from './formats';
 
-/** The reservation an export is for, with what the file's rows and name need. */
-export const READ_RESERVATION = `
-  SELECT id, account, status, quantity, quantity_reserved, export_type, export_file, url_suffix,
-         reference_id, product, code_type, user_created
-  FROM code_reservation
-  WHERE id = $1`;
-
-export const LOCK_RESERVATION_FOR_FILE = `
-  SELECT status, quantity, export_file FROM code_reservation WHERE id = $1 FOR UPDATE`;
-
 export const INSERT_FILE = `
   INSERT INTO file (id, account, storage, storage_key, filename_download, title, type, filesize, checksum, uploaded_by)
   VALUES ($1, $2, 's3', $3, $4, $5, $6, $7, $8, $9)`;
-
-export const COMPLETE_RESERVATION = `
-  UPDATE code_reservation SET export_file = $2, status = 'complete', error_message = NULL, date_updated = now()
-  WHERE id = $1`;
-
-/** Why the export of a reservation that is still waiting for its file failed. */
-export const RECORD_EXPORT_FAILURE = `
-  UPDATE code_reservation SET error_message = $2, date_updated = now()
-  WHERE id = $1 AND status = 'in_progress' AND export_file IS NULL`;
 
 /** Of the keys $1, those that no `file` row points at. */
 export const UNREFERENCED_KEYS = `

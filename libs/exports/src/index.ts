@@ -1,6 +1,7 @@
 export * from './exports.collections';
 export * from './exports.module';
 export * from './file.entity';
+export * from './file.repository';
 export * from './file.service';
 export * from './formats';
 export * from './reservation-export.service';

@@ -14,17 +14,18 @@ import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule, runMigrations } from '@sid/shared/database';
 import { ForbiddenError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
+import { ObjectStorage, StorageModule } from '@sid/shared/storage';
+
 import {
+  createTestDatabase,
   LOCAL_S3_CREDENTIALS,
   LocalS3,
-  ObjectStorage,
   startLocalS3,
-  StorageModule,
-} from '@sid/shared/storage';
-
-import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
+  TestDatabase,
+} from '@sid/shared/testing';
 import { ExportDocumentStream } from './export-document.stream';
 import { ExportsModule } from './exports.module';
+import { FileRepository } from './file.repository';
 import { FileService } from './file.service';
 import { createExportSerializer, EXPORT_COLUMNS, ExportRow, ExportType } from './formats';
 import { serialize } from './formats/export-row.fixtures';
@@ -766,7 +767,7 @@ describe('ExportObjectSweepService: objects no file row points at', () => {
       forcePathStyle: true,
     });
     try {
-      const sweeper = new ExportObjectSweepService(db, fresh);
+      const sweeper = new ExportObjectSweepService(new FileRepository(db), fresh);
       expect(await sweeper.sweep(new Date(Date.now() + 2_000))).toEqual({ checked: 0, deleted: 0 });
     } finally {
       fresh.close();

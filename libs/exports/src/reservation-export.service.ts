@@ -5,23 +5,11 @@ import { DataSource } from 'typeorm';
 import { inPgTransaction, withStreamingPgClient } from '@sid/shared/database';
 import { ObjectStorage, UploadResult } from '@sid/shared/storage';
 import { copyExportDocument, ExportSubject } from './export-copy';
-import {
-  COMPLETE_RESERVATION,
-  INSERT_FILE,
-  LOCK_RESERVATION_FOR_FILE,
-  READ_RESERVATION,
-  RECORD_EXPORT_FAILURE,
-} from './export.sql';
+import { ReservationForExport, ReservationRepository } from '@sid/reservations';
+import { FileRepository } from './file.repository';
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS } from './formats';
 
-interface ReservationRow extends ExportSubject {
-  account: string;
-  status: string;
-  quantity: number;
-  quantity_reserved: number;
-  export_file: string | null;
-  user_created: string | null;
-}
+type ReservationRow = ReservationForExport & ExportSubject;
 
 export type ExportOutcome = 'exported' | 'skipped';
 
@@ -48,11 +36,14 @@ export class ReservationExportService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly reservations: ReservationRepository,
+    private readonly files: FileRepository,
     private readonly storage: ObjectStorage,
   ) {}
 
   async run(reservationId: string): Promise<ExportOutcome> {
-    const [reservation]: ReservationRow[] = await this.db.query(READ_RESERVATION, [reservationId]);
+    const reservation: ReservationRow | undefined =
+      await this.reservations.findForExport(reservationId);
     if (!reservation || reservation.status !== 'in_progress' || reservation.export_file) {
       return 'skipped';
     }
@@ -66,29 +57,25 @@ export class ReservationExportService {
 
     try {
       const completed = await inPgTransaction(this.db, async (client) => {
-        const { rows: locked } = await client.query<{
-          status: string;
-          quantity: number;
-          export_file: string | null;
-        }>(LOCK_RESERVATION_FOR_FILE, [reservation.id]);
-        if (locked[0]?.status !== 'in_progress' || locked[0].export_file) return false;
-        if (rows !== locked[0].quantity) {
+        const locked = await this.reservations.lockForFile(client, reservation.id);
+        if (locked?.status !== 'in_progress' || locked.export_file) return false;
+        if (rows !== locked.quantity) {
           throw new Error(
-            `The export of reservation ${reservation.id} has ${rows} codes, but it holds ${locked[0].quantity}`,
+            `The export of reservation ${reservation.id} has ${rows} codes, but it holds ${locked.quantity}`,
           );
         }
-        await client.query(INSERT_FILE, [
-          fileId,
-          reservation.account,
-          key,
-          `${fileName(reservation)}.${EXPORT_EXTENSIONS[type]}`,
-          `Codes of reservation ${reservation.reference_id ?? reservation.id}`,
-          EXPORT_CONTENT_TYPES[type],
-          uploaded.size,
-          uploaded.checksum,
-          reservation.user_created,
-        ]);
-        await client.query(COMPLETE_RESERVATION, [reservation.id, fileId]);
+        await this.files.insert(client, {
+          id: fileId,
+          account: reservation.account,
+          storage_key: key,
+          filename_download: `${fileName(reservation)}.${EXPORT_EXTENSIONS[type]}`,
+          title: `Codes of reservation ${reservation.reference_id ?? reservation.id}`,
+          type: EXPORT_CONTENT_TYPES[type],
+          filesize: uploaded.size,
+          checksum: uploaded.checksum,
+          uploaded_by: reservation.user_created,
+        });
+        await this.reservations.completeWithFile(client, reservation.id, fileId);
         return true;
       });
       if (!completed) {
@@ -109,10 +96,10 @@ export class ReservationExportService {
    * `in_progress`, so that the recovery sweep tries again; a successful export clears the message.
    */
   async recordFailure(reservationId: string, message: string): Promise<void> {
-    await this.db.query(RECORD_EXPORT_FAILURE, [
+    await this.reservations.recordExportFailure(
       reservationId,
       `The export file could not be written (it will be tried again): ${message}`.slice(0, 2000),
-    ]);
+    );
   }
 
   /** Streams the document to `key`; resolves once it is stored, with how many codes it holds. */

@@ -1,10 +1,13 @@
 import { DataSource } from 'typeorm';
-import { UniqueCodeWriter } from '@sid/codes';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, BatchUpdate, compileKeyQuery, FilterNode, parseFilter } from '@sid/shared/items';
+import { Actor, BatchUpdate } from '@sid/shared/items';
+// The selection a batch update gets is compiled by the gateway's query language, as in production.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { compileKeyQuery, FilterNode, parseFilter } from '@sid/gateway-query';
 import { jobId, JobName, JobQueue, QueueName } from '@sid/shared/queue';
 import { CodeReservationWriter } from './code-reservation.writer';
 import { ReservationClaimService } from './reservation-claim.service';
+import { UniqueCodeWriter } from './unique-code.writer';
 import {
   heldBy,
   insertReservation,
@@ -16,7 +19,7 @@ import {
   seedFreshAccount,
   seedProduct,
   startReservationSuite,
-} from './reservation-test.factory';
+} from './testing/reservation-test.factory';
 
 /**
  * unassigned → reserved → assigned → encoded, one code or many at once (the writer behind

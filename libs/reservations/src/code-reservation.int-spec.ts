@@ -1,13 +1,16 @@
 import { DataSource } from 'typeorm';
-import { IdentifierGenerationService, UniqueCodeWriter } from '@sid/codes';
+import { IdentifierGenerationService } from '@sid/codes';
+import { UniqueCodeWriter } from './unique-code.writer';
 import { InvalidPayloadError } from '@sid/shared/errors';
+import { Actor } from '@sid/shared/items';
+// The selection a batch update gets is compiled by the gateway's query language, as in production.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
-  Actor,
   compileItemQuery,
   compileKeyQuery,
   itemByIdQuery,
   parseItemQuery,
-} from '@sid/shared/items';
+} from '@sid/gateway-query';
 import { CodeReservationWriter } from './code-reservation.writer';
 import { ReservationClaimService } from './reservation-claim.service';
 import {
@@ -21,7 +24,7 @@ import {
   reservationRow,
   seedCodes,
   startReservationSuite,
-} from './reservation-test.factory';
+} from './testing/reservation-test.factory';
 
 /** The reservation's own fields, its codes through the item API, and cancellation. */
 let suite: ReservationSuite;

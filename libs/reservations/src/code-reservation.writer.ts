@@ -8,7 +8,8 @@ import { inPgTransaction, translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { CreateCodeReservationDto, UpdateCodeReservationDto } from './code-reservation.dto';
 import { CodeReservationEntity } from './code-reservation.entity';
-import { LOCK_RESERVATION, RELEASE_RESERVED, SET_FINAL_STATUS } from './reservation.sql';
+import { CodeLifecycleRepository } from './code-lifecycle.repository';
+import { ReservationRepository } from './reservation.repository';
 
 /**
  * `POST /items/code_reservation` records the reservation as `new` and enqueues its claim.
@@ -21,6 +22,8 @@ export class CodeReservationWriter implements CollectionWriter {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly reservations: ReservationRepository,
+    private readonly codes: CodeLifecycleRepository,
     private readonly queue: JobQueue,
   ) {}
 
@@ -73,18 +76,15 @@ export class CodeReservationWriter implements CollectionWriter {
   async delete(actor: Actor, id: string): Promise<void> {
     await this.owned(actor, id);
     await this.cancel(actor, id);
-    await this.db.query(
-      `DELETE FROM code_reservation r WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM unique_code WHERE reservation = r.id)`,
-      [id],
-    );
+    await this.reservations.deleteIfEmpty(id);
   }
 
   /** Releases the unused codes and marks the reservation cancelled, under its row lock. */
   private async cancel(actor: Actor, id: string): Promise<void> {
     await inPgTransaction(this.db, async (client) => {
-      await client.query(LOCK_RESERVATION, [id]);
-      await client.query(RELEASE_RESERVED, [id]);
-      await client.query(SET_FINAL_STATUS, [id, 'cancelled', null, actor.userId]);
+      await this.reservations.lock(client, id);
+      await this.codes.releaseReserved(client, id);
+      await this.reservations.setFinalStatus(client, id, 'cancelled', null, actor.userId);
     });
   }
 

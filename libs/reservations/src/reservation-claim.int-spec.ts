@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { IdentifierGenerationService } from '@sid/codes';
-import { compileItemQuery, parseItemQuery } from '@sid/shared/items';
+// The selection a batch update gets is compiled by the gateway's query language, as in production.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { compileItemQuery, parseItemQuery } from '@sid/gateway-query';
 import { jobId, JobName, JobQueue, QueueName } from '@sid/shared/queue';
 import { CodeReservationWriter } from './code-reservation.writer';
 import { ReservationClaimService } from './reservation-claim.service';
@@ -17,7 +19,7 @@ import {
   seedFreshAccount,
   seedProduct,
   startReservationSuite,
-} from './reservation-test.factory';
+} from './testing/reservation-test.factory';
 
 /**
  * Claims with the real claim service and, where the pool runs dry, the real generator: the

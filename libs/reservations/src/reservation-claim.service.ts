@@ -1,46 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { IdentifierJobRepository } from '@sid/codes';
 import { AppConfig } from '@sid/shared/config';
 import { inPgTransaction } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
-import {
-  ADD_RESERVED,
-  CLAIM_CODES_OF_PRODUCT,
-  CLAIM_CODES_WITHOUT_PRODUCT,
-  CODE_SETTINGS,
-  INSERT_AUTO_JOB,
-  LATEST_AUTO_JOB,
-  LOCK_RESERVATION,
-  MARK_IN_PROGRESS,
-  RELEASE_RESERVED,
-  SET_FINAL_STATUS,
-} from './reservation.sql';
-
-interface LockedReservation {
-  id: string;
-  account: string;
-  status: string;
-  quantity: number;
-  quantity_reserved: number;
-  product: string | null;
-  code_type: string;
-  export_file: string | null;
-}
+import { CodeLifecycleRepository } from './code-lifecycle.repository';
+import { LockedReservation, ReservationRepository } from './reservation.repository';
 
 export type ClaimOutcome = 'reserved' | 'waiting' | 'failed' | 'skipped';
-
-interface CodeSettings {
-  length: number;
-  character_set: string;
-  domain: string | null;
-  sscc_company_prefix: string | null;
-  sscc_extension_digit: number | null;
-  epc_mode: boolean;
-  user_created: string | null;
-}
 
 const ACTIVE = ['new', 'in_progress'];
 
@@ -55,6 +24,9 @@ export class ReservationClaimService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly reservations: ReservationRepository,
+    private readonly codes: CodeLifecycleRepository,
+    private readonly jobs: IdentifierJobRepository,
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
   ) {}
@@ -86,8 +58,7 @@ export class ReservationClaimService {
    */
   async fail(reservationId: string, message: string): Promise<void> {
     await inPgTransaction(this.db, async (client) => {
-      const { rows } = await client.query<LockedReservation>(LOCK_RESERVATION, [reservationId]);
-      const reservation = rows[0];
+      const reservation = await this.reservations.lock(client, reservationId);
       if (!reservation || !ACTIVE.includes(reservation.status) || reservation.export_file) return;
       if (reservation.quantity_reserved >= reservation.quantity) return;
       await this.failInTransaction(client, reservationId, message.slice(0, 2000));
@@ -98,22 +69,17 @@ export class ReservationClaimService {
     client: PoolClient,
     reservationId: string,
   ): Promise<'more' | 'reserved' | 'generating' | { generating: string } | 'failed' | 'skipped'> {
-    const { rows } = await client.query<LockedReservation>(LOCK_RESERVATION, [reservationId]);
-    const reservation = rows[0];
+    const reservation = await this.reservations.lock(client, reservationId);
     if (!reservation || !ACTIVE.includes(reservation.status)) return 'skipped';
     const need = reservation.quantity - reservation.quantity_reserved;
     if (need <= 0) return reservation.export_file ? 'skipped' : 'reserved';
 
     const batch = Math.min(need, this.config.RESERVATION_BATCH_SIZE);
-    const claimed = await client.query(
-      reservation.product === null ? CLAIM_CODES_WITHOUT_PRODUCT : CLAIM_CODES_OF_PRODUCT,
-      [reservation.product, reservation.code_type, reservation.account, batch, reservation.id],
-    );
-    const count = claimed.rowCount ?? 0;
-    if (count > 0) await client.query(ADD_RESERVED, [reservation.id, count]);
+    const count = await this.codes.claim(client, reservation, batch);
+    if (count > 0) await this.reservations.addReserved(client, reservation.id, count);
     if (count === need) return 'reserved';
     if (count === batch) return 'more';
-    if (count === 0) await client.query(MARK_IN_PROGRESS, [reservation.id]);
+    if (count === 0) await this.reservations.markInProgress(client, reservation.id);
     return this.askForCodes(client, reservation, need - count);
   }
 
@@ -123,9 +89,7 @@ export class ReservationClaimService {
     reservation: LockedReservation,
     missing: number,
   ): Promise<'generating' | { generating: string } | 'failed'> {
-    const { rows: latest } = await client.query(LATEST_AUTO_JOB, [reservation.id]);
-    const job = latest[0] as
-      { id: string; status: string; error_message: string | null } | undefined;
+    const job = await this.jobs.latestForReservation(client, reservation.id);
     if (job && (job.status === 'new' || job.status === 'in_progress')) return 'generating';
     if (job && job.status === 'error') {
       return this.failInTransaction(
@@ -134,12 +98,12 @@ export class ReservationClaimService {
         `Not enough unassigned codes, and generating the missing ${missing} failed: ${job.error_message ?? 'unknown error'}`,
       );
     }
-    const { rows: settings } = await client.query<CodeSettings>(CODE_SETTINGS, [
+    const like = await this.jobs.settingsLike(
+      client,
       reservation.account,
       reservation.code_type,
       reservation.product,
-    ]);
-    const like = settings[0];
+    );
     if (reservation.code_type === 'sscc' && !like) {
       return this.failInTransaction(
         client,
@@ -147,23 +111,14 @@ export class ReservationClaimService {
         `Not enough unassigned SSCC codes (${missing} missing), and neither a code pool nor an earlier SSCC job says which company prefix to continue.`,
       );
     }
-    const id = randomUUID();
-    await client.query(INSERT_AUTO_JOB, [
-      id,
-      reservation.account,
-      missing,
-      reservation.code_type,
-      reservation.product,
-      like?.length ?? (reservation.code_type === 'sscc' ? 18 : 8),
-      like?.character_set ?? 'alphanumeric',
-      like?.domain ?? null,
-      like?.sscc_company_prefix ?? null,
-      like?.sscc_extension_digit ?? null,
-      like?.epc_mode ?? false,
-      `for reservation ${reservation.id}`,
-      reservation.id,
-      like?.user_created ?? null,
-    ]);
+    const id = await this.jobs.insertForReservation(client, {
+      account: reservation.account,
+      quantity: missing,
+      type: reservation.code_type,
+      product: reservation.product,
+      reservation: reservation.id,
+      like,
+    });
     this.logger.log(
       `reservation ${reservation.id} is ${missing} codes short: identifier_job ${id} asked`,
     );
@@ -175,8 +130,8 @@ export class ReservationClaimService {
     reservationId: string,
     message: string,
   ): Promise<'failed'> {
-    await client.query(RELEASE_RESERVED, [reservationId]);
-    await client.query(SET_FINAL_STATUS, [reservationId, 'error', message, null]);
+    await this.codes.releaseReserved(client, reservationId);
+    await this.reservations.setFinalStatus(client, reservationId, 'error', message, null);
     return 'failed';
   }
 }

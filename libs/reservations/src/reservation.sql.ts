@@ -27,11 +27,44 @@ export const CLAIM_CODES_OF_PRODUCT = claim('product = $1');
 /** Same, for codes without a product (SSCC, short codes); $1 is unused but bound as NULL. */
 export const CLAIM_CODES_WITHOUT_PRODUCT = claim('product IS NULL AND $1::text IS NULL');
 
+/** Counts $2 more codes held by reservation $1 (claimed, or reserved by a batch update). */
 export const ADD_RESERVED = `
   UPDATE code_reservation
   SET quantity_reserved = quantity_reserved + $2, status = 'in_progress', date_updated = now()
   WHERE id = $1
-  RETURNING quantity_reserved`;
+  RETURNING quantity_reserved, quantity_reserved = quantity AS full`;
+
+/** The reservations named by a batch, locked in key order before any code (as claims do). */
+export const LOCK_RESERVATIONS = `
+  SELECT id, account, product, code_type, status, quantity, quantity_reserved
+  FROM code_reservation
+  WHERE id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR account = $2)
+  ORDER BY id
+  FOR UPDATE`;
+
+/** A reservation goes only once it holds no code (used codes keep their reservation). */
+export const DELETE_IF_EMPTY = `
+  DELETE FROM code_reservation r
+  WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM unique_code WHERE reservation = r.id)`;
+
+/** The reservation an export is for, with what the file's rows and name need. */
+export const READ_FOR_EXPORT = `
+  SELECT id, account, status, quantity, quantity_reserved, export_type, export_file, url_suffix,
+         reference_id, product, code_type, user_created
+  FROM code_reservation
+  WHERE id = $1`;
+
+export const LOCK_FOR_FILE = `
+  SELECT status, quantity, export_file FROM code_reservation WHERE id = $1 FOR UPDATE`;
+
+export const COMPLETE_WITH_FILE = `
+  UPDATE code_reservation SET export_file = $2, status = 'complete', error_message = NULL, date_updated = now()
+  WHERE id = $1`;
+
+/** Why the export of a reservation that is still waiting for its file failed. */
+export const RECORD_EXPORT_FAILURE = `
+  UPDATE code_reservation SET error_message = $2, date_updated = now()
+  WHERE id = $1 AND status = 'in_progress' AND export_file IS NULL`;
 
 /**
  * Codes not yet used go back to the pool; assigned and encoded codes stay with the reservation.
@@ -49,40 +82,6 @@ export const SET_FINAL_STATUS = `
   SET status = $2, error_message = $3, date_updated = now(), user_updated = COALESCE($4, user_updated),
       quantity_reserved = (SELECT count(*) FROM unique_code WHERE reservation = $1)
   WHERE id = $1`;
-
-/** The identifier job already asked for on behalf of a reservation, if still running or failed. */
-export const LATEST_AUTO_JOB = `
-  SELECT id, status, error_message FROM identifier_job
-  WHERE code_reservation = $1
-  ORDER BY date_created DESC
-  LIMIT 1`;
-
-/**
- * How to make more codes like the pool's: the pool policy of the same codes if there is one, else
- * the settings of the latest job for them. $1 account, $2 code type, $3 product.
- */
-export const CODE_SETTINGS = `
-  SELECT * FROM (
-    SELECT 0 AS rank, length, character_set, NULL::uuid AS domain, sscc_company_prefix,
-      sscc_extension_digit, false AS epc_mode, coalesce(user_updated, user_created) AS user_created
-    FROM code_pool
-    WHERE account = $1 AND code_type = $2 AND product IS NOT DISTINCT FROM $3
-    UNION ALL (
-      SELECT 1, length, character_set, domain, sscc_company_prefix, sscc_extension_digit, epc_mode,
-        user_created
-      FROM identifier_job
-      WHERE account = $1 AND type = $2 AND product IS NOT DISTINCT FROM $3
-      ORDER BY date_created DESC
-      LIMIT 1)
-  ) settings
-  ORDER BY rank
-  LIMIT 1`;
-
-/** The identifier job a short reservation asks for; it points back at the reservation. */
-export const INSERT_AUTO_JOB = `
-  INSERT INTO identifier_job (id, account, quantity, type, product, length, character_set, domain,
-    sscc_company_prefix, sscc_extension_digit, epc_mode, reference_id, code_reservation, user_created)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
 
 /** A reservation that waits for codes is in progress, even before it holds any. */
 export const MARK_IN_PROGRESS = `

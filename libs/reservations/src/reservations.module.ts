@@ -1,13 +1,21 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CodesModule } from '@sid/codes';
 import { CodeReservationEntity } from './code-reservation.entity';
 import { CodeReservationWriter } from './code-reservation.writer';
 import { ReservationClaimService } from './reservation-claim.service';
+import { ReservationDataModule } from './reservation-data.module';
+import { UniqueCodeWriter } from './unique-code.writer';
 
 /** Reservations and their claims on the code pool. Needs `QueueModule.forRoot()` in the app. */
 @Module({
-  imports: [TypeOrmModule.forFeature([CodeReservationEntity])],
-  providers: [CodeReservationWriter, ReservationClaimService],
-  exports: [CodeReservationWriter, ReservationClaimService],
+  imports: [TypeOrmModule.forFeature([CodeReservationEntity]), CodesModule, ReservationDataModule],
+  providers: [CodeReservationWriter, ReservationClaimService, UniqueCodeWriter],
+  exports: [
+    ReservationDataModule,
+    CodeReservationWriter,
+    ReservationClaimService,
+    UniqueCodeWriter,
+  ],
 })
 export class ReservationsModule {}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ReservationExportService } from '@sid/exports';
-import { LocalS3, startLocalS3 } from '@sid/shared/storage';
+import { LocalS3, startLocalS3 } from '@sid/shared/testing';
 import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-app';
 
 /** `/files/<id>` and `/assets/<id>` over HTTP, in-process, with a real export in a local s3rver. */

@@ -7,7 +7,7 @@ import {
   parse,
 } from 'graphql';
 import { InvalidQueryError } from '@sid/shared/errors';
-import { compileItemQuery, parseItemQuery } from '@sid/shared/items';
+import { compileItemQuery, parseItemQuery } from '@sid/gateway-query';
 import { COLLECTIONS, ITEM_COLLECTIONS } from '../items/collections';
 import { expandKeySelections } from './graphql-key-selections';
 import { buildGraphqlSchema, GraphqlItemOperations } from './graphql-schema.factory';

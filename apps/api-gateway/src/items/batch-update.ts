@@ -1,11 +1,6 @@
 import { InvalidPayloadError, InvalidQueryError } from '@sid/shared/errors';
-import {
-  BatchUpdate,
-  compileKeyQuery,
-  FilterNode,
-  parseFilter,
-  QueryScope,
-} from '@sid/shared/items';
+import { BatchUpdate, QueryScope } from '@sid/shared/items';
+import { compileKeyQuery, FilterNode, parseFilter } from '@sid/gateway-query';
 import { COLLECTIONS } from './collections';
 
 /**

@@ -3,18 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { ForbiddenError } from '@sid/shared/errors';
+import { Actor, CompiledQuery, QueryScope } from '@sid/shared/items';
 import {
-  Actor,
   compileAggregateQuery,
   compileCountQuery,
   compileItemQuery,
-  CompiledQuery,
   FilterNode,
   itemByIdQuery,
   ItemQuery,
   parseItemQuery,
-  QueryScope,
-} from '@sid/shared/items';
+} from '@sid/gateway-query';
 import { COLLECTIONS } from './collections';
 
 export interface ItemList {

@@ -11,7 +11,8 @@ import {
   Query,
 } from '@nestjs/common';
 import { InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, assertItemId, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { Actor, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { assertItemId } from '@sid/gateway-query';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { batchUpdates } from './batch-update';
 import { COLLECTIONS, ITEM_COLLECTIONS } from './collections';

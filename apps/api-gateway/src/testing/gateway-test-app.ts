@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { BootstrapService } from '@sid/accounts';
+import { BootstrapService } from '@sid/catalog';
 import { runMigrations } from '@sid/shared/database';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { AppModule } from '../app.module';

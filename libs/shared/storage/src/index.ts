@@ -1,5 +1,4 @@
 export * from './storage.config';
 export * from './object-storage.service';
 export * from './object-not-found.exception';
-export * from './local-s3';
 export * from './storage.module';

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { LOCAL_S3_CREDENTIALS, LocalS3, startLocalS3 } from './local-s3';
+import { LOCAL_S3_CREDENTIALS, LocalS3, startLocalS3 } from '@sid/shared/testing';
 import { ObjectNotFoundError } from './object-not-found.exception';
 import { ObjectStorage } from './object-storage.service';
 

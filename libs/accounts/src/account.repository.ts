@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  ACCOUNT_EXISTS,
+  ACTIVE_USER_BY_TOKEN,
+  INSERT_ACCOUNT,
+  INSERT_USER,
+  LOCK_BOOTSTRAP,
+  RESET_ADMIN,
+  USER_BY_EMAIL,
+} from './account.sql';
+
+/** Where a statement runs: the data source, or a transaction's manager (`transaction`). */
+export type SqlRunner = Pick<EntityManager, 'query'>;
+
+export interface NewUser {
+  account: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  role: string;
+  token_hash: string;
+}
+
+export interface TokenUser {
+  id: string;
+  account: string;
+  role: string;
+}
+
+/**
+ * The one door to `account` and `app_user`. Each method runs on `tx` when given (a transaction
+ * from `transaction`), else on its own.
+ */
+@Injectable()
+export class AccountRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async createAccount(name: string, tx: SqlRunner = this.db): Promise<string> {
+    const [{ id }]: { id: string }[] = await tx.query(INSERT_ACCOUNT, [name]);
+    return id;
+  }
+
+  async accountExists(id: string, tx: SqlRunner = this.db): Promise<boolean> {
+    return (await tx.query(ACCOUNT_EXISTS, [id])).length > 0;
+  }
+
+  async createUser(user: NewUser, tx: SqlRunner = this.db): Promise<string> {
+    const [{ id }]: { id: string }[] = await tx.query(INSERT_USER, [
+      user.account,
+      user.email,
+      user.first_name,
+      user.last_name,
+      user.role,
+      user.token_hash,
+    ]);
+    return id;
+  }
+
+  async findUserByEmail(
+    email: string,
+    tx: SqlRunner = this.db,
+  ): Promise<{ id: string; account: string } | undefined> {
+    const rows: { id: string; account: string }[] = await tx.query(USER_BY_EMAIL, [email]);
+    return rows[0];
+  }
+
+  async findActiveUserByTokenHash(tokenHash: string): Promise<TokenUser | undefined> {
+    const rows: TokenUser[] = await this.db.query(ACTIVE_USER_BY_TOKEN, [tokenHash]);
+    return rows[0];
+  }
+
+  /** Makes the user an active admin with this token. */
+  async resetAdmin(userId: string, tokenHash: string, tx: SqlRunner = this.db): Promise<void> {
+    await tx.query(RESET_ADMIN, [userId, tokenHash]);
+  }
+
+  /** Serialises bootstraps across replicas until `tx` ends. */
+  async lockBootstrap(tx: SqlRunner): Promise<void> {
+    await tx.query(LOCK_BOOTSTRAP);
+  }
+}

@@ -1,0 +1,123 @@
+import { ForbiddenError, InvalidCredentialsError, InvalidPayloadError } from '@sid/shared/errors';
+import { Actor } from '@sid/shared/items';
+import { AccountRepository, NewUser } from './account.repository';
+import { AuthService } from './auth.service';
+import { hashToken } from './static-token';
+import { UsersService } from './users.service';
+
+/**
+ * Accounts rules over a mocked repository: who may create users, in which account, and that a
+ * token is stored only as its hash and resolves back to its user. The SQL is covered by the
+ * gateway's integration tests.
+ */
+
+const ADMIN: Actor = { userId: 'admin-1', accountId: 'acc-admin', admin: true };
+const USER: Actor = { userId: 'user-1', accountId: 'acc-1', admin: false };
+const ACCOUNT = '11111111-1111-4111-8111-111111111111';
+
+function repository(existingAccounts: string[] = []) {
+  const tx = { query: jest.fn() };
+  return {
+    tx,
+    accounts: {
+      transaction: jest.fn(async (work: (t: unknown) => Promise<unknown>) => work(tx)),
+      createAccount: jest.fn(async () => 'acc-new'),
+      accountExists: jest.fn(async (id: string) => existingAccounts.includes(id)),
+      createUser: jest.fn(async (_user: NewUser, _tx?: unknown) => 'user-new'),
+      findActiveUserByTokenHash: jest.fn(),
+    },
+  };
+}
+
+describe('UsersService', () => {
+  function service(existingAccounts: string[] = []) {
+    const { accounts, tx } = repository(existingAccounts);
+    return { accounts, tx, users: new UsersService(accounts as unknown as AccountRepository) };
+  }
+
+  it('lets only admins create users', async () => {
+    const { users, accounts } = service();
+    await expect(
+      users.create(USER, { email: 'p@example.com', account_name: 'P' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    expect(accounts.transaction).not.toHaveBeenCalled();
+  });
+
+  it('creates a new account when named, in one transaction with the user; the token is stored hashed', async () => {
+    const { users, accounts, tx } = service();
+    const created = await users.create(ADMIN, {
+      email: 'printer@example.com',
+      account_name: 'Printer Co',
+    });
+    expect(created).toMatchObject({
+      id: 'user-new',
+      email: 'printer@example.com',
+      role: 'user',
+      account: 'acc-new',
+    });
+    expect(created.token.length).toBeGreaterThanOrEqual(32);
+    expect(accounts.createAccount).toHaveBeenCalledWith('Printer Co', tx);
+    expect(accounts.createUser).toHaveBeenCalledWith(
+      {
+        account: 'acc-new',
+        email: 'printer@example.com',
+        first_name: null,
+        last_name: null,
+        role: 'user',
+        token_hash: hashToken(created.token),
+      },
+      tx,
+    );
+  });
+
+  it('adds a user to an existing account, with the token asked for', async () => {
+    const { users, accounts } = service([ACCOUNT]);
+    const token = 'a-token-of-sixteen-chars';
+    const created = await users.create(ADMIN, { email: 'b@example.com', account: ACCOUNT, token });
+    expect(created).toMatchObject({ account: ACCOUNT, token });
+    expect(accounts.createAccount).not.toHaveBeenCalled();
+    expect(accounts.createUser.mock.calls[0][0]).toMatchObject({ token_hash: hashToken(token) });
+  });
+
+  it('refuses an unknown account, and a user with neither account nor account_name', async () => {
+    const { users, accounts } = service();
+    await expect(users.create(ADMIN, { email: 'b@example.com', account: ACCOUNT })).rejects.toThrow(
+      new InvalidPayloadError(`Account "${ACCOUNT}" does not exist.`),
+    );
+    await expect(users.create(ADMIN, { email: 'b@example.com' })).rejects.toThrow(/Give "account"/);
+    expect(accounts.createUser).not.toHaveBeenCalled();
+  });
+
+  it('answers a duplicate email as not unique', async () => {
+    const { users, accounts } = service();
+    accounts.createUser.mockRejectedValueOnce({ code: '23505', detail: 'Key (email) exists.' });
+    await expect(
+      users.create(ADMIN, { email: 'b@example.com', account_name: 'B' }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/already exists/) });
+  });
+});
+
+describe('AuthService', () => {
+  it('resolves a token by its hash to the acting user', async () => {
+    const { accounts } = repository();
+    accounts.findActiveUserByTokenHash.mockResolvedValue({
+      id: 'u-1',
+      account: 'acc-1',
+      role: 'admin',
+    });
+    const auth = new AuthService(accounts as unknown as AccountRepository);
+    await expect(auth.authenticate('secret-token')).resolves.toEqual({
+      userId: 'u-1',
+      accountId: 'acc-1',
+      admin: true,
+    });
+    expect(accounts.findActiveUserByTokenHash).toHaveBeenCalledWith(hashToken('secret-token'));
+  });
+
+  it('refuses a token no active user has', async () => {
+    const { accounts } = repository();
+    accounts.findActiveUserByTokenHash.mockResolvedValue(undefined);
+    const auth = new AuthService(accounts as unknown as AccountRepository);
+    await expect(auth.authenticate('nope')).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+});

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ClientBase } from 'pg';
+import { DataSource } from 'typeorm';
+import { codeLength } from '../plan/code-plan';
+import { CREATE_REFILL_JOBS } from '../pool/code-pool.sql';
+import { IdentifierJobEntity } from './identifier-job.entity';
+import {
+  CODE_SETTINGS,
+  INSERT_RESERVATION_JOB,
+  LATEST_RESERVATION_JOB,
+} from './identifier-job.sql';
+
+/** The character set of a job that names none. */
+export const DEFAULT_CHARACTER_SET = 'alphanumeric';
+
+/** How a reservation's automatic job makes its codes: like the pool's, else the defaults. */
+export interface CodeSettings {
+  length: number;
+  character_set: string;
+  domain: string | null;
+  sscc_company_prefix: string | null;
+  sscc_extension_digit: number | null;
+  epc_mode: boolean;
+  user_created: string | null;
+}
+
+export interface ReservationJob {
+  account: string;
+  quantity: number;
+  type: string;
+  product: string | null;
+  reservation: string;
+  /** Settings of the same codes (`settingsLike`), if there are any. */
+  like?: CodeSettings;
+}
+
+export interface LatestJob {
+  id: string;
+  status: string;
+  error_message: string | null;
+}
+
+/**
+ * The one place identifier jobs are inserted: by hand (the writer), by a pool refill and on
+ * behalf of a short reservation. Methods that take `client` run in the caller's transaction.
+ */
+@Injectable()
+export class IdentifierJobRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** A job recorded as given (the writer has validated and completed it). */
+  async insert(job: IdentifierJobEntity): Promise<void> {
+    await this.db.getRepository(IdentifierJobEntity).insert(job);
+  }
+
+  /** A refill job for every pool below its minimum (or only pool `poolId`); returns their ids. */
+  async createRefillJobs(poolId: string | null): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(CREATE_REFILL_JOBS, [poolId]);
+    return rows.map((row) => row.id);
+  }
+
+  /** Inserts the job that makes the codes a reservation misses; returns its id. */
+  async insertForReservation(client: ClientBase, job: ReservationJob): Promise<string> {
+    const id = randomUUID();
+    const { like } = job;
+    await client.query(INSERT_RESERVATION_JOB, [
+      id,
+      job.account,
+      job.quantity,
+      job.type,
+      job.product,
+      like?.length ?? codeLength(job.type),
+      like?.character_set ?? DEFAULT_CHARACTER_SET,
+      like?.domain ?? null,
+      like?.sscc_company_prefix ?? null,
+      like?.sscc_extension_digit ?? null,
+      like?.epc_mode ?? false,
+      `for reservation ${job.reservation}`,
+      job.reservation,
+      like?.user_created ?? null,
+    ]);
+    return id;
+  }
+
+  /** The job last asked for on behalf of the reservation, if any. */
+  async latestForReservation(
+    client: ClientBase,
+    reservationId: string,
+  ): Promise<LatestJob | undefined> {
+    const { rows } = await client.query<LatestJob>(LATEST_RESERVATION_JOB, [reservationId]);
+    return rows[0];
+  }
+
+  /** The settings of the pool of these codes, else of their latest job; undefined if neither. */
+  async settingsLike(
+    client: ClientBase,
+    account: string,
+    type: string,
+    product: string | null,
+  ): Promise<CodeSettings | undefined> {
+    const { rows } = await client.query<CodeSettings>(CODE_SETTINGS, [account, type, product]);
+    return rows[0];
+  }
+}
