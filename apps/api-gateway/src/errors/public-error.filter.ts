@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Response } from 'express';
+import { translateDataError } from '@sid/shared/database';
 import { PublicError } from '@sid/shared/errors';
 
 /** Directus' codes for the HTTP errors Nest itself raises. */
@@ -45,6 +46,8 @@ export class PublicErrorFilter implements ExceptionFilter {
     error: unknown,
     request: { method: string; url: string },
   ): { status: number; message: string; extensions: Record<string, unknown> } {
+    // A value PostgreSQL could not take (22xxx) that no validation caught is still the caller's.
+    error = translateDataError(error);
     if (error instanceof PublicError) {
       return {
         status: error.status,

@@ -47,3 +47,4 @@ export { compileItemQuery, compileCountQuery, compileKeyQuery } from './compile-
 export * from './compile-aggregate-query';
 export * from './item-by-id';
 export * from './is-uuid-like';
+export * from './column-values';
