@@ -24,6 +24,7 @@ import { UsersController } from './users/users.controller';
 import { RedisHealthIndicator } from './server/redis.health';
 import { ItemReferenceRepository } from './items/item-reference.repository';
 import { WriteGuard } from './items/write-guard';
+import { RateLimits } from './security/rate-limits.service';
 
 const WRITERS = [
   ProductWriter,
@@ -64,6 +65,7 @@ const WRITERS = [
     { provide: APP_FILTER, useClass: PublicErrorFilter },
     ItemReferenceRepository,
     WriteGuard,
+    RateLimits,
     {
       provide: COLLECTION_WRITERS,
       inject: [WriteGuard, ...WRITERS],

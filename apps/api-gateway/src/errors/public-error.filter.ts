@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Response } from 'express';
 import { translateDataError } from '@sid/shared/database';
-import { PublicError } from '@sid/shared/errors';
+import { PublicError, TooManyRequestsError } from '@sid/shared/errors';
 
 /** Directus' codes for the HTTP errors Nest itself raises. */
 const HTTP_CODES: Record<number, string> = {
@@ -39,6 +39,9 @@ export class PublicErrorFilter implements ExceptionFilter {
     if (status >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return;
+    if (error instanceof TooManyRequestsError) {
+      response.setHeader('retry-after', String(error.retryAfterSeconds));
+    }
     response.status(status).json({ errors: [{ message, extensions }] });
   }
 
