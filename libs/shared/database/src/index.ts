@@ -5,3 +5,4 @@ export * from './write-error';
 export * from './pg-client';
 export * from './audited.entity';
 export * from './data-error';
+export * from './tenant-transaction';
