@@ -22,6 +22,9 @@ import { ItemsController } from './items/items.controller';
 import { ServerController } from './server/server.controller';
 import { UsersController } from './users/users.controller';
 import { RedisHealthIndicator } from './server/redis.health';
+import { ItemReferenceRepository } from './items/item-reference.repository';
+import { WriteGuard } from './items/write-guard';
+import { RateLimits } from './security/rate-limits.service';
 
 const WRITERS = [
   ProductWriter,
@@ -60,10 +63,15 @@ const WRITERS = [
     RedisHealthIndicator,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_FILTER, useClass: PublicErrorFilter },
+    ItemReferenceRepository,
+    WriteGuard,
+    RateLimits,
     {
       provide: COLLECTION_WRITERS,
-      inject: WRITERS,
-      useFactory: (...writers: CollectionWriter[]) => writers,
+      inject: [WriteGuard, ...WRITERS],
+      // Every writer behind the one gate of column limits and tenant references (write-guard.ts).
+      useFactory: (guard: WriteGuard, ...writers: CollectionWriter[]) =>
+        writers.map((writer) => guard.wrap(writer)),
     },
   ],
 })

@@ -81,7 +81,8 @@ export const DOMAIN_COLLECTION: CollectionDefinition = {
   searchFields: ['host'],
   fields: {
     id: { type: 'uuid' },
-    host: { type: 'string' },
+    // A DNS name is at most 253 characters.
+    host: { type: 'string', maxLength: 253 },
     is_default: { type: 'boolean' },
     account: { type: 'uuid', relation: { kind: 'm2o', collection: 'account' } },
     ...AUDIT_FIELDS,

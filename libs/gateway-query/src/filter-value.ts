@@ -29,6 +29,14 @@ export function filterValue(
   dynamic: DynamicValues,
 ): string | boolean | null {
   if (value === '$CURRENT_USER') return dynamic.userId;
+  if (value === '') {
+    throw new InvalidQueryError(
+      `"${where}" needs a value (test for empty or missing values with _empty or _null).`,
+    );
+  }
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    throw new InvalidQueryError(`"${where}" must not contain the NUL character (\\u0000).`);
+  }
   const resolved =
     typeof value === 'string' && value.startsWith('$NOW') ? now(value, where, dynamic.now) : value;
   if (resolved === null) {

@@ -30,6 +30,9 @@ export function itemByIdQuery(query: ItemQuery, primaryKey: string, id: string):
  * primary key with the InvalidQueryError a `GET` of it gives, before any writer sees it.
  */
 export function assertItemId(definition: CollectionDefinition, id: string): void {
+  if (id.includes('\u0000')) {
+    throw new InvalidQueryError('"id" must not contain the NUL character (\\u0000).');
+  }
   if (definition.fields[definition.primaryKey]?.type === 'uuid' && !isUuidLike(id)) {
     throw new InvalidQueryError(`"id" must be a UUID, got ${show(id)}.`);
   }

@@ -62,13 +62,30 @@ describe('parseFilter', () => {
       ],
     });
     const asObject = parseFilter(
-      { _and: { '21': { code: { _eq: 'late' } }, '3': { code: { _eq: 'early' } } } },
+      {
+        _and: {
+          '1': { code: { _eq: 'late' } },
+          '0': { code: { _eq: 'early' } },
+        },
+      },
       'filter',
     );
     expect(asObject).toMatchObject({
       type: 'and',
       nodes: [{ value: 'early' }, { value: 'late' }],
     });
+  });
+
+  it('refuses a list with gaps in its indexes (`_in[999]=x` is not a list of one)', () => {
+    expect(() => filterOf('filter[code][_in][999]=x')).toThrow(
+      '"filter[code][_in]" must be a list indexed 0, 1, 2... without gaps, got index 999.',
+    );
+    expect(() =>
+      parseFilter(
+        { _and: { '0': { code: { _eq: 'a' } }, '21': { code: { _eq: 'b' } } } },
+        'filter',
+      ),
+    ).toThrow('got index 21');
   });
 
   it('reads lists for _in / _nin / _between from commas, arrays and JSON', () => {

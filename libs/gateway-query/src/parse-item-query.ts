@@ -91,6 +91,9 @@ function parseNames(raw: unknown, param: string): string[] {
 function parseSearch(raw: unknown): string | null {
   if (raw === undefined || raw === '') return null;
   if (typeof raw !== 'string') throw new InvalidQueryError('"search" must be a single string.');
+  if (raw.includes('\u0000')) {
+    throw new InvalidQueryError('"search" must not contain the NUL character (\\u0000).');
+  }
   return raw;
 }
 

@@ -30,7 +30,14 @@ export function toList(value: unknown, where: string): unknown[] {
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
     if (keys.length > 0 && keys.every((key) => /^\d+$/.test(key))) {
-      return keys.sort((a, b) => Number(a) - Number(b)).map((key) => value[key]);
+      const sorted = keys.sort((a, b) => Number(a) - Number(b));
+      // A list has indexes 0, 1, 2...: `[999]=x` alone is a typo or a probe, not a list of one.
+      if (sorted.some((key, index) => Number(key) !== index)) {
+        throw new InvalidQueryError(
+          `"${where}" must be a list indexed 0, 1, 2... without gaps, got index ${sorted.find((key, index) => Number(key) !== index)}.`,
+        );
+      }
+      return sorted.map((key) => value[key]);
     }
   }
   throw new InvalidQueryError(`"${where}" must be an array.`);

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { AuthService } from '@sid/accounts';
 import { InvalidCredentialsError } from '@sid/shared/errors';
+import { clientAddress, RateLimits } from '../security/rate-limits.service';
 import { IS_PUBLIC } from './public.decorator';
 
 /**
@@ -14,6 +15,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly limits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -26,10 +28,17 @@ export class BearerAuthGuard implements CanActivate {
       return true;
     }
     const request = context.switchToHttp().getRequest<Request & { actor?: unknown }>();
-    const token = bearerToken(request);
-    if (!token)
-      throw new InvalidCredentialsError('Missing "Authorization: Bearer <token>" header.');
-    request.actor = await this.auth.authenticate(token);
+    const client = clientAddress(request);
+    await this.limits.assertMayAuthenticate(client);
+    try {
+      const token = bearerToken(request);
+      if (!token)
+        throw new InvalidCredentialsError('Missing "Authorization: Bearer <token>" header.');
+      request.actor = await this.auth.authenticate(token);
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) await this.limits.authenticationFailed(client);
+      throw error;
+    }
     return true;
   }
 }

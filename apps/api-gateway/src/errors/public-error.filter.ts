@@ -7,7 +7,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Response } from 'express';
-import { PublicError } from '@sid/shared/errors';
+import { translateDataError } from '@sid/shared/database';
+import { PublicError, TooManyRequestsError } from '@sid/shared/errors';
 
 /** Directus' codes for the HTTP errors Nest itself raises. */
 const HTTP_CODES: Record<number, string> = {
@@ -38,6 +39,9 @@ export class PublicErrorFilter implements ExceptionFilter {
     if (status >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return;
+    if (error instanceof TooManyRequestsError) {
+      response.setHeader('retry-after', String(error.retryAfterSeconds));
+    }
     response.status(status).json({ errors: [{ message, extensions }] });
   }
 
@@ -45,6 +49,8 @@ export class PublicErrorFilter implements ExceptionFilter {
     error: unknown,
     request: { method: string; url: string },
   ): { status: number; message: string; extensions: Record<string, unknown> } {
+    // A value PostgreSQL could not take (22xxx) that no validation caught is still the caller's.
+    error = translateDataError(error);
     if (error instanceof PublicError) {
       return {
         status: error.status,

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
+import { canUseTenantRole, inTenantTransaction } from '@sid/shared/database';
 import { ForbiddenError } from '@sid/shared/errors';
 import { Actor, CompiledQuery, QueryScope } from '@sid/shared/items';
 import {
@@ -20,9 +21,19 @@ export interface ItemList {
   meta?: { total_count?: number; filter_count?: number };
 }
 
-/** Directus reads: each query string becomes one parameterised statement (plus one per meta count). */
+type RunQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
+
+/**
+ * Directus reads: each query string becomes one parameterised statement (plus one per meta count).
+ * A partner's statements run in one transaction as the row-level-security tenant role, with the
+ * partner's account set for it: the compiler's own account filter is the first line, the
+ * database's policies the second (see TenantRowSecurity migration).
+ */
 @Injectable()
 export class ItemsReadService {
+  private readonly logger = new Logger('ItemsRead');
+  private tenantRole?: Promise<boolean>;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
@@ -42,11 +53,22 @@ export class ItemsReadService {
   ): Promise<ItemList> {
     const query = this.parse(raw);
     const scope = scopeOf(actor);
-    const data =
-      query.aggregate || query.groupBy.length > 0
-        ? await this.items(compileAggregateQuery(COLLECTIONS, collection, query, scope))
-        : await this.items(compileItemQuery(COLLECTIONS, collection, query, scope));
-    if (query.meta.length === 0) return { data };
+    return this.reading(actor, async (run) => {
+      const data =
+        query.aggregate || query.groupBy.length > 0
+          ? await items(run, compileAggregateQuery(COLLECTIONS, collection, query, scope))
+          : await items(run, compileItemQuery(COLLECTIONS, collection, query, scope));
+      if (query.meta.length === 0) return { data };
+      return { data, meta: await this.meta(run, collection, query, scope) };
+    });
+  }
+
+  private async meta(
+    run: RunQuery,
+    collection: string,
+    query: ItemQuery,
+    scope: QueryScope,
+  ): Promise<ItemList['meta']> {
     // Without filter or search both counts are the same statement: it runs once.
     const unfiltered = query.filter === null && query.search === null;
     const counts = new Map<'total' | 'filter', Promise<number>>();
@@ -55,9 +77,9 @@ export class ItemsReadService {
       let pending = counts.get(key);
       if (!pending) {
         const compiled = compileCountQuery(COLLECTIONS, collection, query, scope, key);
-        pending = this.db
-          .query(compiled.sql, compiled.params)
-          .then((rows: { count: number }[]) => rows[0].count);
+        pending = run(compiled.sql, compiled.params).then(
+          (rows) => (rows as { count: number }[])[0].count,
+        );
         counts.set(key, pending);
       }
       return pending;
@@ -67,7 +89,7 @@ export class ItemsReadService {
     );
     const meta: ItemList['meta'] = {};
     query.meta.forEach((kind, i) => (meta[kind] = values[i]));
-    return { data, meta };
+    return meta;
   }
 
   /** One item by primary key; 403 when it does not exist for the caller (as Directus does). */
@@ -91,9 +113,8 @@ export class ItemsReadService {
   ): Promise<unknown> {
     const definition = COLLECTIONS.get(collection);
     const query = itemByIdQuery(this.parse(raw), definition.primaryKey, id);
-    const [item] = await this.items(
-      compileItemQuery(COLLECTIONS, collection, query, scopeOf(actor)),
-    );
+    const compiled = compileItemQuery(COLLECTIONS, collection, query, scopeOf(actor));
+    const [item] = await this.reading(actor, (run) => items(run, compiled));
     return item ?? null;
   }
 
@@ -117,15 +138,47 @@ export class ItemsReadService {
     const filter: FilterNode = query.filter
       ? { type: 'and', nodes: [byKeys, query.filter] }
       : byKeys;
-    return this.items(
-      compileItemQuery(COLLECTIONS, collection, { ...query, filter }, scopeOf(actor)),
+    const compiled = compileItemQuery(
+      COLLECTIONS,
+      collection,
+      { ...query, filter },
+      scopeOf(actor),
+    );
+    return this.reading(actor, (run) => items(run, compiled));
+  }
+
+  /** Admins read across accounts; a partner's reads go through the tenant role when it exists. */
+  private async reading<T>(actor: Actor, work: (run: RunQuery) => Promise<T>): Promise<T> {
+    if (actor.admin || !(await this.tenantRoleUsable())) {
+      return work((sql, params) => this.db.query(sql, params));
+    }
+    return inTenantTransaction(this.db, actor.accountId, (client) =>
+      work(async (sql, params) => (await client.query(sql, params)).rows),
     );
   }
 
-  private async items({ sql, params }: CompiledQuery): Promise<unknown[]> {
-    const rows: { item: unknown }[] = await this.db.query(sql, params);
-    return rows.map((row) => row.item);
+  private tenantRoleUsable(): Promise<boolean> {
+    this.tenantRole ??= canUseTenantRole(this.db).then(
+      (usable) => {
+        if (!usable) {
+          this.logger.error(
+            'Row-level security is not in force for reads: the database user cannot become sid_tenant (run the migrations as the user the gateway connects with).',
+          );
+        }
+        return usable;
+      },
+      (error: unknown) => {
+        this.tenantRole = undefined; // asked again by the next read
+        throw error;
+      },
+    );
+    return this.tenantRole;
   }
+}
+
+async function items(run: RunQuery, { sql, params }: CompiledQuery): Promise<unknown[]> {
+  const rows = (await run(sql, params)) as { item: unknown }[];
+  return rows.map((row) => row.item);
 }
 
 export function scopeOf(actor: Actor): QueryScope {

@@ -26,7 +26,10 @@ export function mountQueueDashboard(app: INestApplication): void {
     serverAdapter,
   });
   const auth = app.get(AuthService);
-  app.use(QUEUE_DASHBOARD_PATH, adminsOnly(auth), serverAdapter.getRouter());
+  const dashboard = serverAdapter.getRouter() as { disable?: (setting: string) => void };
+  // bull-board is an Express app of its own, which would announce itself again.
+  dashboard.disable?.('x-powered-by');
+  app.use(QUEUE_DASHBOARD_PATH, adminsOnly(auth), dashboard);
 }
 
 function adminsOnly(auth: AuthService) {

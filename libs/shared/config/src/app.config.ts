@@ -167,12 +167,60 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /**
+   * Rate limiting per client address (Directus' RATE_LIMITER_*), counted in Redis so that every
+   * gateway replica shares the counters. Unset: on when NODE_ENV=production, off otherwise.
+   */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  RATE_LIMITER_ENABLED?: boolean;
+
+  /** Requests a client address may make per RATE_LIMITER_DURATION seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMITER_POINTS = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMITER_DURATION = 1;
+
+  /**
+   * Failed authentications (no, wrong or suspended token) a client address may make per
+   * RATE_LIMITER_AUTH_DURATION seconds; past them every authenticated request from it is a 429
+   * until the window ends.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMITER_AUTH_POINTS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMITER_AUTH_DURATION = 300;
+
+  /**
+   * Express' `trust proxy`: which proxies may tell the client address in X-Forwarded-For (the
+   * address the rate limits count by). Empty = none; `true`, a hop count, or addresses/subnets
+   * such as `loopback, 10.0.0.0/8`.
+   */
+  @IsString()
+  TRUST_PROXY = '';
 }
 
 export class InvalidConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig()).concat(['S3_ENDPOINT', 'ADMIN_EMAIL', 'ADMIN_TOKEN']);
+  const known = Object.keys(new AppConfig()).concat([
+    'S3_ENDPOINT',
+    'ADMIN_EMAIL',
+    'ADMIN_TOKEN',
+    'RATE_LIMITER_ENABLED',
+  ]);
   const raw: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined) raw[key] = env[key];
   const config = plainToInstance(AppConfig, raw);

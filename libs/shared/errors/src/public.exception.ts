@@ -58,3 +58,17 @@ export class RecordNotUniqueError extends PublicError {
   readonly code = 'RECORD_NOT_UNIQUE';
   readonly status = 400;
 }
+
+/** Too many requests, or too many failed authentications, from one client address. */
+export class TooManyRequestsError extends PublicError {
+  readonly code = 'REQUESTS_EXCEEDED';
+  readonly status = 429;
+
+  constructor(
+    /** Seconds until the caller may try again (sent as `Retry-After`). */
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests: try again later.',
+  ) {
+    super(message);
+  }
+}

@@ -21,6 +21,11 @@ export interface OneToMany {
 
 export interface FieldDefinition {
   type: FieldType;
+  /**
+   * Longest string a write may store (characters). Without it a string field takes
+   * DEFAULT_MAX_STRING_LENGTH (see column-values.ts): no column is unbounded for a partner.
+   */
+  maxLength?: number;
   /** Column name when it differs from the field name. */
   column?: string;
   relation?: ManyToOne | OneToMany;

@@ -11,3 +11,4 @@ export * from './validate-payload';
 export * from './collection-registry';
 export * from './query-scope';
 export * from './is-uuid-like';
+export * from './column-values';

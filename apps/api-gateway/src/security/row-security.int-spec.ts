@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { compileItemQuery, parseItemQuery } from '@sid/shared/items';
+import { COLLECTIONS } from '../items/collections';
+import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-app';
+
+/**
+ * The database's backstop: with the compiler's account filter removed on purpose (the
+ * collection's tenantField taken away, as a careless change would), a partner's read through
+ * the normal request path still sees only its own rows, because PostgreSQL's row-level security
+ * confines the tenant role to the account set for the transaction.
+ */
+describe('row-level security backstop', () => {
+  let gateway: GatewayTestApp;
+  let http: ReturnType<typeof request>;
+  let db: DataSource;
+  let tokenB: string;
+  let accountB: string;
+
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    gateway = await createGatewayTestApp('rls');
+    http = request(gateway.app.getHttpServer());
+    db = gateway.app.get(DataSource);
+    const admin = as(gateway.adminToken);
+    const user = async (email: string) =>
+      (await http.post('/users').set(admin).send({ email, account_name: email }).expect(200)).body
+        .data;
+    const a = await user('a@example.com');
+    const b = await user('b@example.com');
+    tokenB = b.token;
+    accountB = b.account;
+    for (const [token, gtin] of [
+      [a.token, '09506000134352'],
+      [b.token, '09506000134369'],
+    ]) {
+      await http.post('/items/product').set(as(token)).send({ gtin }).expect(200);
+      await http
+        .post('/items/code_pool')
+        .set(as(token))
+        .send({ product: `/01/${gtin}`, min_unassigned: 1, refill_quantity: 1 })
+        .expect(200);
+    }
+  });
+
+  afterAll(async () => gateway?.close());
+
+  /** Takes the account filter away from a collection's reads while `work` runs. */
+  async function withoutAccountFilter(collection: string, work: () => Promise<void>) {
+    const definition = COLLECTIONS.get(collection);
+    const tenantField = definition.tenantField;
+    definition.tenantField = undefined;
+    try {
+      await work();
+    } finally {
+      definition.tenantField = tenantField;
+    }
+  }
+
+  it.each(['product', 'code_pool'])(
+    "a %s read that forgot its account filter still sees only the caller's rows",
+    async (collection) => {
+      await withoutAccountFilter(collection, async () => {
+        // The statement really is unfiltered: run without the policies (as the owner), it sees both.
+        const compiled = compileItemQuery(
+          COLLECTIONS,
+          collection,
+          parseItemQuery({ fields: 'account' }, { defaultLimit: 100, maxLimit: 100 }),
+          { accountId: accountB, userId: null },
+        );
+        expect(await db.query(compiled.sql, compiled.params)).toHaveLength(2);
+
+        const list = await http
+          .get(`/items/${collection}?fields=account&meta=total_count`)
+          .set(as(tokenB))
+          .expect(200);
+        expect(list.body).toEqual({ data: [{ account: accountB }], meta: { total_count: 1 } });
+        const other = await http
+          .get(`/items/${collection}?fields=account&filter[account][_neq]=${accountB}`)
+          .set(as(tokenB))
+          .expect(200);
+        expect(other.body.data).toEqual([]);
+      });
+    },
+  );
+
+  it('the tenant role may only read', async () => {
+    const attempt = db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
+      await tx.query(`SET LOCAL ROLE sid_tenant`);
+      await tx.query(`UPDATE product SET product_name = 'x'`);
+    });
+    await expect(attempt).rejects.toThrow(/permission denied/);
+  });
+});
