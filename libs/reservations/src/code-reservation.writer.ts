@@ -14,6 +14,7 @@ import { LOCK_RESERVATION, RELEASE_RESERVED, SET_FINAL_STATUS } from './reservat
  * `POST /items/code_reservation` records the reservation as `new` and enqueues its claim.
  * Cancelling (PATCH status `cancelled`, or DELETE) gives back the codes not yet assigned or
  * encoded; a reservation that still holds used codes stays, `cancelled`, so they keep their owner.
+ * A complete reservation (its codes exported) cannot be cancelled.
  */
 @Injectable()
 export class CodeReservationWriter implements CollectionWriter {
@@ -79,10 +80,20 @@ export class CodeReservationWriter implements CollectionWriter {
     );
   }
 
-  /** Releases the unused codes and marks the reservation cancelled, under its row lock. */
+  /**
+   * Releases the unused codes and marks the reservation cancelled, under its row lock. A complete
+   * reservation is refused: its codes left the platform in its export file, and a code that did
+   * must never go back to the pool (another reservation would print it again).
+   */
   private async cancel(actor: Actor, id: string): Promise<void> {
     await inPgTransaction(this.db, async (client) => {
-      await client.query(LOCK_RESERVATION, [id]);
+      const { rows } = await client.query<{ status: string }>(LOCK_RESERVATION, [id]);
+      if (rows[0]?.status === 'complete') {
+        throw new InvalidPayloadError(
+          `Reservation "${id}" is complete: its codes were exported and cannot be given back. Move them along their life cycle instead.`,
+          { field: 'status' },
+        );
+      }
       await client.query(RELEASE_RESERVED, [id]);
       await client.query(SET_FINAL_STATUS, [id, 'cancelled', null, actor.userId]);
     });
