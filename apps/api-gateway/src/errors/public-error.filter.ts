@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Response } from 'express';
+import { isDatabaseUnavailable } from '@sid/shared/database';
 import { PublicError } from '@sid/shared/errors';
 
 /** Directus' codes for the HTTP errors Nest itself raises. */
@@ -38,6 +39,7 @@ export class PublicErrorFilter implements ExceptionFilter {
     if (status >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return;
+    if (status === 503) response.setHeader('Retry-After', '1');
     response.status(status).json({ errors: [{ message, extensions }] });
   }
 
@@ -78,6 +80,15 @@ export class PublicErrorFilter implements ExceptionFilter {
             ? 'The request body is too large.'
             : (error as Error).message,
         extensions: { code: HTTP_CODES[status] ?? 'INVALID_PAYLOAD' },
+      };
+    }
+    // The database restarting or out of reach: nothing is wrong with the request, and it may
+    // well succeed if sent again in a moment.
+    if (isDatabaseUnavailable(error)) {
+      return {
+        status: 503,
+        message: 'The database is not reachable right now; try again in a moment.',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
       };
     }
     return {
