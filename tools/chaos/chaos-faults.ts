@@ -103,7 +103,7 @@ export class FaultInjector {
         record.detail = `SIGKILL api-gateway (pid ${pid}), restarted`;
         restored = this.system
           .restart('api-gateway')
-          .then(() => untilAnswers(`${this.system.baseUrl}/server/ping`))
+          .then(() => untilAnswers(`${this.system.baseUrl}/server/ping`, {}, 300_000))
           .then(() => Date.now() - at);
         break;
       }
@@ -116,9 +116,11 @@ export class FaultInjector {
       case 'postgres_terminate': {
         const ended = await terminateBackends(this.system.db.name);
         record.detail = `pg_terminate_backend of ${ended} backends of ${this.system.db.name} (the run's PostgreSQL restart)`;
-        restored = untilAnswers(`${this.system.baseUrl}/items/product?limit=1`, {
-          authorization: `Bearer ${this.system.token}`,
-        }).then(() => Date.now() - at);
+        restored = untilAnswers(
+          `${this.system.baseUrl}/items/product?limit=1`,
+          { authorization: `Bearer ${this.system.token}` },
+          300_000,
+        ).then(() => Date.now() - at);
         break;
       }
       case 's3_stall': {
