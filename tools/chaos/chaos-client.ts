@@ -14,6 +14,11 @@ export interface Answer<T = unknown> {
   /** 0 when there was no answer (refused, reset, timed out). */
   status: number;
   body: T;
+  /**
+   * The gateway was not listening (connection refused): the request never reached it, so it can
+   * be sent again without risk of doing it twice. A timeout or a reset is not that.
+   */
+  refused?: boolean;
 }
 
 /** A partner's HTTP client that never throws, and counts every answer by kind of request. */
@@ -40,7 +45,7 @@ export class ChaosClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(60_000),
       });
       const text = await response.text();
       let parsed: unknown = text;
@@ -60,9 +65,10 @@ export class ChaosClient {
           );
       }
       return { status: response.status, body: parsed as T };
-    } catch {
+    } catch (error) {
       tally.no_answer++;
-      return { status: 0, body: undefined as T };
+      const cause = (error as { cause?: { code?: string } }).cause;
+      return { status: 0, body: undefined as T, refused: cause?.code === 'ECONNREFUSED' };
     }
   }
 

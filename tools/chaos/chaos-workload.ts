@@ -1,5 +1,5 @@
 import { sleep, withCheckDigit } from '../bench/bench-processes';
-import { ChaosClient } from './chaos-client';
+import { Answer, ChaosClient } from './chaos-client';
 import { ChaosOptions, Rng } from './chaos-options';
 
 export const PRODUCTS = {
@@ -28,6 +28,8 @@ export interface Acknowledged {
   cancelRefused: string[];
   /** Codes a batch PATCH moved, with the status it answered for them. */
   moved: { ids: string[]; status: 'assigned' | 'encoded' }[];
+  /** Writes that got no answer after reaching the gateway: done or not, nobody was told. */
+  unanswered: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export class ChaosWorkload {
     cancelled: [],
     cancelRefused: [],
     moved: [],
+    unanswered: 0,
   };
   private stopped = false;
   private readonly knownCodes: string[] = [];
@@ -155,10 +158,10 @@ export class ChaosWorkload {
             );
             if (answer.status >= 200 && answer.status < 300) this.ack.cancelled.push(id);
             else if (answer.status >= 400 && answer.status < 500) this.ack.cancelRefused.push(id);
-            else {
+            else if (mayResend(answer)) {
               await sleep(500);
               continue;
-            }
+            } else this.ack.unanswered++;
             return;
           }
         }),
@@ -228,7 +231,11 @@ export class ChaosWorkload {
     }
   }
 
-  /** POSTs until the API answers; the created id on a 2xx, undefined on a 4xx. */
+  /**
+   * Sends until the API answers; the created id on a 2xx, undefined otherwise. Sent again only
+   * when it cannot have been done (refused connection, 503): a POST that timed out may have been
+   * written, and sending it again would be a second one.
+   */
   private async mustWrite(
     kind: string,
     method: string,
@@ -242,7 +249,16 @@ export class ChaosWorkload {
         console.error(`[chaos] ${kind} refused: ${answer.status} ${JSON.stringify(answer.body)}`);
         return undefined;
       }
+      if (!mayResend(answer)) {
+        this.ack.unanswered++;
+        return undefined;
+      }
       await sleep(500);
     }
   }
+}
+
+/** Whether a write certainly did not happen, so that sending it again is safe. */
+function mayResend(answer: Answer): boolean {
+  return answer.refused === true || answer.status === 503;
 }

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     const workloadS = Math.round((Date.now() - workloadStart) / 1000);
 
     console.log('[chaos] workload over; settling');
+    if (!system.s3Running) await system.startS3();
     const settleStart = Date.now();
     let settled = false;
     while (Date.now() - settleStart < options.settleS * 1000) {
@@ -81,7 +82,6 @@ async function main(): Promise<void> {
     }
     const settleS = Math.round((Date.now() - settleStart) / 1000);
 
-    if (!system.s3Running) await system.startS3();
     const storage = new ObjectStorage({
       endpoint: system.s3Endpoint,
       region: 'us-east-1',
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     );
     operations['cancellations acknowledged'] = workload.ack.cancelled.length;
     operations['cancellations refused (complete)'] = workload.ack.cancelRefused.length;
+    operations['writes unanswered (timed out or reset; not sent again)'] = workload.ack.unanswered;
     operations['codes moved by batch PATCH'] = workload.ack.moved.reduce(
       (n, m) => n + m.ids.length,
       0,
