@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ChaosSystem } from '../chaos/chaos-system';
-import { callApi, intEnv, percentile, ROOT, sleep, withCheckDigit } from './bench-processes';
+import { callApi, intEnv, percentile, ROOT, withCheckDigit } from './bench-processes';
 
 const CODES = intEnv('LOAD_CODES', 1_000_000);
 const JOB_CODES = intEnv('LOAD_JOB_CODES', 1_000_000);
@@ -41,9 +41,10 @@ interface Figures {
   phase: string;
   shape: string;
   rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
+  /** null: no request was answered in time. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
   errors: number;
   goal: string;
 }
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
   );
   for (const r of results) {
     console.log(
-      `${r.phase.padEnd(6)} ${r.shape.padEnd(30)} ${String(r.rps).padEnd(8)} ${String(r.p50).padEnd(7)} ${String(r.p95).padEnd(7)} ${String(r.p99).padEnd(7)} ${String(r.errors).padEnd(7)} ${r.goal}`,
+      `${r.phase.padEnd(6)} ${r.shape.padEnd(30)} ${String(r.rps).padEnd(8)} ${String(r.p50 ?? '-').padEnd(7)} ${String(r.p95 ?? '-').padEnd(7)} ${String(r.p99 ?? '-').padEnd(7)} ${String(r.errors).padEnd(7)} ${r.goal}`,
     );
   }
 }
@@ -146,14 +147,15 @@ async function measure(
   );
   const result = await instance;
   const p95 = percentile(latencies, 95);
+  const ms = (value: number) => (Number.isNaN(value) ? null : Math.round(value));
   const errors = result.errors + result.timeouts + result.non2xx;
   const figures: Figures = {
     phase,
     shape: shape.name,
     rps: Math.round(latencies.length / SECONDS),
-    p50: Math.round(percentile(latencies, 50)),
-    p95: Math.round(p95),
-    p99: Math.round(percentile(latencies, 99)),
+    p50: ms(percentile(latencies, 50)),
+    p95: ms(p95),
+    p99: ms(percentile(latencies, 99)),
     errors,
     goal: shape.light
       ? `p95 < ${goalMs} ms, 0 errors: ${p95 < goalMs && errors === 0 ? 'met' : 'NOT met'}`
@@ -217,7 +219,6 @@ async function workState(url: string, job: string, reservations: string[]): Prom
       `SELECT status, count(*)::int AS n FROM code_reservation WHERE id = ANY($1::uuid[]) GROUP BY 1`,
       [reservations],
     );
-    await sleep(0);
     return `job ${j.status} (${j.quantity_created} created); reservations ${rows.map((r) => `${r.status} ${r.n}`).join(', ')}`;
   } finally {
     await db.end();
