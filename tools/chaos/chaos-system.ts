@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -34,7 +35,7 @@ export interface RunningApp {
  */
 export class ChaosSystem {
   readonly token = `chaos-${Date.now().toString(36)}-admin-token`;
-  readonly prefix = `chaos-${Date.now().toString(36)}`;
+  readonly prefix = `chaos-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   readonly bucket = 'chaos-exports';
   readonly apps = new Map<string, RunningApp>();
   db!: TestDatabase;
@@ -218,10 +219,8 @@ export class ChaosSystem {
     const ready = new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {
         out.write(chunk);
-        if (seen !== null) {
-          seen = (seen + chunk.toString()).slice(-4000);
-          if (readyLine.test(seen)) resolve();
-        }
+        seen = (seen + chunk.toString()).slice(-4000);
+        if (readyLine.test(seen)) resolve();
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
