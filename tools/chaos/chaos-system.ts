@@ -249,7 +249,8 @@ export async function untilAnswers(
 ): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const ok = await fetch(url, { headers, signal: AbortSignal.timeout(2000) }).then(
+    // A slow answer is an answer: on a loaded machine a read may take seconds.
+    const ok = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) }).then(
       (response) => response.ok,
       () => false,
     );
