@@ -281,6 +281,30 @@ describe('cancellation', () => {
     expect(after).toBe(before + job.quantity);
   });
 
+  it('refuses to cancel (or delete) a complete reservation: its exported codes never go back to the pool', async () => {
+    const id = await reservedFull(6);
+    const [{ id: file }] = await db.query(
+      `INSERT INTO file (account, storage_key, filename_download, type, filesize)
+       VALUES ($1, $2, 'PO.csv', 'text/csv', 1) RETURNING id`,
+      [actor.accountId, `exports/${id}.csv`],
+    );
+    await db.query(
+      `UPDATE code_reservation SET status = 'complete', export_file = $2 WHERE id = $1`,
+      [id, file],
+    );
+
+    const refused = writer.update(actor, id, { status: 'cancelled' });
+    await expect(refused).rejects.toBeInstanceOf(InvalidPayloadError);
+    await expect(refused).rejects.toThrow(/is complete: its codes were exported/);
+    await expect(writer.delete(actor, id)).rejects.toThrow(/is complete/);
+
+    expect(await reservationRow(db, id)).toMatchObject({
+      status: 'complete',
+      quantity_reserved: 6,
+    });
+    expect(await heldBy(db, id)).toEqual({ reserved: 6 });
+  });
+
   it('only the caller’s own reservations can be cancelled', async () => {
     const id = await reservedFull(2);
     const stranger: Actor = { ...actor, accountId: '00000000-0000-4000-8000-000000000001' };

@@ -15,6 +15,7 @@ import { ReservationRepository } from './reservation.repository';
  * `POST /items/code_reservation` records the reservation as `new` and enqueues its claim.
  * Cancelling (PATCH status `cancelled`, or DELETE) gives back the codes not yet assigned or
  * encoded; a reservation that still holds used codes stays, `cancelled`, so they keep their owner.
+ * A complete reservation (its codes exported) cannot be cancelled.
  */
 @Injectable()
 export class CodeReservationWriter implements CollectionWriter {
@@ -79,10 +80,20 @@ export class CodeReservationWriter implements CollectionWriter {
     await this.reservations.deleteIfEmpty(id);
   }
 
-  /** Releases the unused codes and marks the reservation cancelled, under its row lock. */
+  /**
+   * Releases the unused codes and marks the reservation cancelled, under its row lock. A complete
+   * reservation is refused: its codes left the platform in its export file, and a code that did
+   * must never go back to the pool (another reservation would print it again).
+   */
   private async cancel(actor: Actor, id: string): Promise<void> {
     await inPgTransaction(this.db, async (client) => {
-      await this.reservations.lock(client, id);
+      const locked = await this.reservations.lock(client, id);
+      if (locked?.status === 'complete') {
+        throw new InvalidPayloadError(
+          `Reservation "${id}" is complete: its codes were exported and cannot be given back. Move them along their life cycle instead.`,
+          { field: 'status' },
+        );
+      }
       await this.codes.releaseReserved(client, id);
       await this.reservations.setFinalStatus(client, id, 'cancelled', null, actor.userId);
     });

@@ -7,8 +7,13 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Response } from 'express';
+<<<<<<< HEAD
 import { translateDataError } from '@sid/shared/database';
 import { PublicError, TooManyRequestsError } from '@sid/shared/errors';
+=======
+import { isDatabaseUnavailable } from '@sid/shared/database';
+import { PublicError } from '@sid/shared/errors';
+>>>>>>> issue-14
 
 /** Directus' codes for the HTTP errors Nest itself raises. */
 const HTTP_CODES: Record<number, string> = {
@@ -39,9 +44,13 @@ export class PublicErrorFilter implements ExceptionFilter {
     if (status >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return;
+<<<<<<< HEAD
     if (error instanceof TooManyRequestsError) {
       response.setHeader('retry-after', String(error.retryAfterSeconds));
     }
+=======
+    if (status === 503) response.setHeader('Retry-After', '1');
+>>>>>>> issue-14
     response.status(status).json({ errors: [{ message, extensions }] });
   }
 
@@ -84,6 +93,15 @@ export class PublicErrorFilter implements ExceptionFilter {
             ? 'The request body is too large.'
             : (error as Error).message,
         extensions: { code: HTTP_CODES[status] ?? 'INVALID_PAYLOAD' },
+      };
+    }
+    // The database restarting or out of reach: nothing is wrong with the request, and it may
+    // well succeed if sent again in a moment.
+    if (isDatabaseUnavailable(error)) {
+      return {
+        status: 503,
+        message: 'The database is not reachable right now; try again in a moment.',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
       };
     }
     return {

@@ -15,6 +15,8 @@ export interface LocalS3Options {
   directory: string;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
+  /** How long s3rver may take to listen; default 20 s (a loaded machine may need more). */
+  startTimeoutMs?: number;
 }
 
 export interface LocalS3 {
@@ -59,8 +61,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   process.once('exit', killOnExit);
 
   try {
-    const port = await waitForListening(child);
-    await waitForConnection(host, port);
+    const timeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
+    const port = await waitForListening(child, timeoutMs);
+    await waitForConnection(host, port, timeoutMs);
     const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return {
       endpoint,
@@ -79,13 +82,13 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 }
 
 /** s3rver prints `S3rver listening on <address>:<port>` (even with --silent) once bound. */
-function waitForListening(child: ChildProcess): Promise<number> {
+function waitForListening(child: ChildProcess, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(
-      () => finish(new Error(`s3rver did not start within ${START_TIMEOUT_MS} ms: ${stderr}`)),
-      START_TIMEOUT_MS,
+      () => finish(new Error(`s3rver did not start within ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
     );
     const onStdout = (chunk: Buffer): void => {
       stdout += chunk.toString();
@@ -120,8 +123,8 @@ function waitForListening(child: ChildProcess): Promise<number> {
   });
 }
 
-async function waitForConnection(host: string, port: number): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
+async function waitForConnection(host: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect({ host, port });
