@@ -18,8 +18,8 @@ import { ObjectNotFoundError } from './object-not-found.exception';
 import { StorageOptions } from './storage.config';
 
 /** 8 MiB parts, two in flight: an upload holds at most ~3 parts (24 MiB) in memory at once. */
-const PART_SIZE = 8 * 1024 * 1024;
-const QUEUE_SIZE = 2;
+export const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
+export const UPLOAD_QUEUE_SIZE = 2;
 
 export interface UploadResult {
   /** Bytes stored. */
@@ -128,8 +128,8 @@ export class ObjectStorage {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: meter, ContentType: contentType },
-      partSize: PART_SIZE,
-      queueSize: QUEUE_SIZE,
+      partSize: UPLOAD_PART_SIZE,
+      queueSize: UPLOAD_QUEUE_SIZE,
       // We abort ourselves below, so that a failing abort cannot hide the real error.
       leavePartsOnError: true,
     });
