@@ -14,10 +14,11 @@
  *   count     GET /items/unique_code?filter[status][_eq]=unassigned&meta=filter_count&limit=100
  *             (every one of the million codes matches)
  *
- * and prints req/s, p50 and p99 latency for each. Goals: at least ten times Directus's req/s
- * (list 240, lookup 300, relation 250, count 10) and, for the first three, p99 under 100 ms. The
- * gateway runs as production runs it (one process; GATEWAY_* settings from the environment
- * pass through). autocannon shares the machine's cores with the gateway and PostgreSQL.
+ * and prints req/s, p50 and p99 latency for each, once per gateway setting of
+ * BENCH_READ_GATEWAY_WORKERS (default `1,2`: one process, then cluster mode with two; figures
+ * named `w<workers>_<shape>_...`). Goals, judged on the last setting: at least ten times
+ * Directus's req/s (list 240, lookup 300, relation 250, count 10) and, for the first three, p99
+ * under 100 ms. autocannon shares the machine's cores with the gateway and PostgreSQL.
  *
  * Knobs: BENCH_READ_CODES (default 1,000,000), BENCH_READ_SECONDS, BENCH_READ_CONNECTIONS (32).
  * Needs PostgreSQL (TEST_POSTGRES_URL) and Redis (REDIS_URL). Ends with its verdict line.
@@ -71,6 +72,8 @@ interface CannonResult {
 const CODES = intEnv('BENCH_READ_CODES', 1_000_000);
 const SECONDS = intEnv('BENCH_READ_SECONDS', 10);
 const CONNECTIONS = intEnv('BENCH_READ_CONNECTIONS', 32);
+/** The GATEWAY_WORKERS settings measured, in turn; the goals are judged on the last. */
+const GATEWAY_WORKERS = (process.env.BENCH_READ_GATEWAY_WORKERS ?? '1,2').split(',').map(Number);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_EMAIL = 'bench@example.com';
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
@@ -120,17 +123,21 @@ async function main(): Promise<Verdict> {
       LINK_DOMAIN: 'id.example.com',
       LOG_LEVEL: 'warn',
     };
-    const port = await freePort();
-    const gateway = startApp(
-      'api-gateway',
-      'api-gateway',
-      { ...env, PORT: String(port), ADMIN_EMAIL, ADMIN_TOKEN },
-      dir,
-      { build: build.dir },
-    );
-    processes.push(gateway);
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/server/ping`, gateway);
+    const start = async (workers: number) => {
+      const port = await freePort();
+      const app = startApp(
+        'api-gateway',
+        `api-gateway-${workers}`,
+        { ...env, PORT: String(port), ADMIN_EMAIL, ADMIN_TOKEN, GATEWAY_WORKERS: String(workers) },
+        dir,
+        { build: build?.dir },
+      );
+      processes.push(app);
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${url}/server/ping`, app);
+      return { app, url };
+    };
+    const { app: gateway, url: base } = await start(1);
     log(`database ${database.name}, gateway ${base}, ${CODES} codes`);
 
     const started = performance.now();
@@ -145,7 +152,18 @@ async function main(): Promise<Verdict> {
       )
     ).rows.map((r) => r.code);
     if (sample.length === 0) throw new Error('No code to look up');
-    return await measure(base, sample);
+    await gateway.stop();
+    const figures: Record<string, number> = { codes: CODES, connections: CONNECTIONS };
+    const ratios: Record<string, number> = {};
+    let goals: Record<string, Goal> = {};
+    for (const workers of GATEWAY_WORKERS) {
+      const { app, url } = await start(workers);
+      log(`GATEWAY_WORKERS=${workers}`);
+      goals = await measure(url, sample, `w${workers}_`, figures, ratios);
+      await app.stop();
+    }
+    // Judged on the last setting measured: the one production runs (README "Performance").
+    return judge('read', figures, ratios, goals);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -199,8 +217,14 @@ async function makeCodes(base: string, gateway: AppProcess, worker: AppProcess):
   }
 }
 
-/** The four shapes, one after the other. */
-async function measure(base: string, sample: readonly string[]): Promise<Verdict> {
+/** The four shapes, one after the other, into `figures` and `ratios` (names after `prefix`). */
+async function measure(
+  base: string,
+  sample: readonly string[],
+  prefix: string,
+  figures: Record<string, number>,
+  ratios: Record<string, number>,
+): Promise<Record<string, Goal>> {
   let next = 0;
   const shapes: Record<Shape, CannonRequest> = {
     list: { path: '/items/unique_code?limit=100' },
@@ -217,8 +241,6 @@ async function measure(base: string, sample: readonly string[]): Promise<Verdict
       path: '/items/unique_code?filter[status][_eq]=unassigned&meta=filter_count&limit=100',
     },
   };
-  const figures: Record<string, number> = { codes: CODES, connections: CONNECTIONS };
-  const ratios: Record<string, number> = {};
   const goals: Record<string, Goal> = {};
   for (const [shape, request] of Object.entries(shapes) as [Shape, CannonRequest][]) {
     await check(base, request);
@@ -235,19 +257,20 @@ async function measure(base: string, sample: readonly string[]): Promise<Verdict
     const failed = result.non2xx + result.errors + result.timeouts;
     if (failed > 0)
       throw new Error(`${shape}: ${failed} of ${result.requests.total} requests failed`);
-    figures[`${shape}_rps`] = result.requests.average;
-    figures[`${shape}_p50_ms`] = result.latency.p50;
-    figures[`${shape}_p99_ms`] = result.latency.p99;
-    ratios[`${shape}_vs_directus`] = result.requests.average / DIRECTUS[shape];
-    goals[`${shape}_rps`] = { of: `${shape}_vs_directus`, is: '>=', limit: 10 };
+    const name = `${prefix}${shape}`;
+    figures[`${name}_rps`] = result.requests.average;
+    figures[`${name}_p50_ms`] = result.latency.p50;
+    figures[`${name}_p99_ms`] = result.latency.p99;
+    ratios[`${name}_vs_directus`] = result.requests.average / DIRECTUS[shape];
+    goals[`${shape}_rps`] = { of: `${name}_vs_directus`, is: '>=', limit: 10 };
     if (shape !== 'count')
-      goals[`${shape}_p99`] = { of: `${shape}_p99_ms`, is: '<=', limit: P99_LIMIT_MS };
+      goals[`${shape}_p99`] = { of: `${name}_p99_ms`, is: '<=', limit: P99_LIMIT_MS };
     log(
       `${shape.padEnd(8)} ${result.requests.average.toFixed(0).padStart(6)} req/s ` +
-        `(${ratios[`${shape}_vs_directus`].toFixed(1)}x Directus), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+        `(${ratios[`${name}_vs_directus`].toFixed(1)}x Directus), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
     );
   }
-  return judge('read', figures, ratios, goals);
+  return goals;
 }
 
 /** One request of the shape, checked to answer 200 with data, before it is measured. */
