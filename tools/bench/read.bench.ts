@@ -134,7 +134,8 @@ async function main(): Promise<Verdict> {
       );
       processes.push(app);
       const url = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${url}/server/ping`, app);
+      // A loaded machine can take a while to start several processes.
+      await waitForHttp(`${url}/server/ping`, app, 300_000);
       return { app, url };
     };
     const { app: gateway, url: base } = await start(1);
@@ -152,12 +153,11 @@ async function main(): Promise<Verdict> {
       )
     ).rows.map((r) => r.code);
     if (sample.length === 0) throw new Error('No code to look up');
-    await gateway.stop();
     const figures: Record<string, number> = { codes: CODES, connections: CONNECTIONS };
     const ratios: Record<string, number> = {};
     let goals: Record<string, Goal> = {};
     for (const workers of GATEWAY_WORKERS) {
-      const { app, url } = await start(workers);
+      const { app, url } = workers === 1 ? { app: gateway, url: base } : await start(workers);
       log(`GATEWAY_WORKERS=${workers}`);
       goals = await measure(url, sample, `w${workers}_`, figures, ratios);
       await app.stop();
@@ -254,20 +254,21 @@ async function measure(
       });
     await cannon(2);
     const result = await cannon(SECONDS);
+    // Counted, not fatal: a shape that times out under load is a figure too (and misses its goal).
     const failed = result.non2xx + result.errors + result.timeouts;
-    if (failed > 0)
-      throw new Error(`${shape}: ${failed} of ${result.requests.total} requests failed`);
     const name = `${prefix}${shape}`;
     figures[`${name}_rps`] = result.requests.average;
     figures[`${name}_p50_ms`] = result.latency.p50;
     figures[`${name}_p99_ms`] = result.latency.p99;
+    figures[`${name}_failed`] = failed;
     ratios[`${name}_vs_directus`] = result.requests.average / DIRECTUS[shape];
     goals[`${shape}_rps`] = { of: `${name}_vs_directus`, is: '>=', limit: 10 };
+    goals[`${shape}_failed`] = { of: `${name}_failed`, is: '<=', limit: 0 };
     if (shape !== 'count')
       goals[`${shape}_p99`] = { of: `${name}_p99_ms`, is: '<=', limit: P99_LIMIT_MS };
     log(
       `${shape.padEnd(8)} ${result.requests.average.toFixed(0).padStart(6)} req/s ` +
-        `(${ratios[`${name}_vs_directus`].toFixed(1)}x Directus), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+        `(${ratios[`${name}_vs_directus`].toFixed(1)}x Directus), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed or timed out`,
     );
   }
   return goals;
