@@ -46,9 +46,7 @@ describe('api-gateway in cluster mode (GATEWAY_WORKERS)', () => {
     await db.drop();
   });
 
-  // Skipped: not yet seen passing. On the loaded shared machine the second worker did not start
-  // (compiling from source) within the wait; unskip once it has passed on a quiet machine.
-  it.skip('serves one port from several processes, bootstraps the admin once, and stops them all', async () => {
+  it('serves one port from several processes, bootstraps the admin once, and stops them all', async () => {
     const port = await freePort();
     gateway = await startApp(
       'api-gateway',
