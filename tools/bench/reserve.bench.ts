@@ -47,14 +47,11 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { copyExportDocument, ExportSubject } from '@sid/exports';
 import { runMigrations } from '@sid/shared/database';
 import { JobName, jobId, QueueName, redisConnectionOptions } from '@sid/shared/queue';
-import { ObjectStorage, StorageOptions } from '@sid/shared/storage';
-import {
-  createTestDatabase,
-  LOCAL_S3_CREDENTIALS,
-  startLocalS3,
-  TestDatabase,
-} from '@sid/shared/testing';
+import { ObjectStorage } from '@sid/shared/storage';
+import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { BenchBuild, buildApps } from './bench-build';
+import { BenchStore, startStore } from './bench-store';
+import { Goal, judge, printVerdict, Verdict } from './verdict';
 import {
   AppProcess,
   callApi,
@@ -100,16 +97,6 @@ const RAW_CLAIM = `
   SET status = 'reserved', reservation = $5, date_updated = now()
   FROM picked
   WHERE u.id = picked.id`;
-
-/** Where the exports go: a local s3rver started here, or the store at BENCH_S3_ENDPOINT. */
-interface BenchStore {
-  /** `s3rver`, or the external endpoint. */
-  name: string;
-  options: Omit<StorageOptions, 'bucket'>;
-  /** The store's process when it runs here (s3rver), for its CPU time; unknown otherwise. */
-  pid?: number;
-  stop(): Promise<void>;
-}
 
 interface Context {
   dir: string;
@@ -180,7 +167,7 @@ interface StoreOnly {
   cpu: CpuUse;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<Verdict> {
   const startedAt = Date.now();
   const dir = await mkdtemp(join(tmpdir(), 'sid-bench-reserve-'));
   const processes: AppProcess[] = [];
@@ -286,49 +273,12 @@ async function main(): Promise<void> {
 
     report(claim, copy, framed, reservations, exports);
     log(`total ${seconds(Date.now() - startedAt)}`);
+    return verdict(claim, copy, reservations, exports);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await cleanUp();
   }
-}
-
-/**
- * s3rver as a child process (the default), or the S3-compatible store at BENCH_S3_ENDPOINT
- * (MinIO or S3 on other cores or another host, the way production runs) with the S3_* settings
- * the apps use: S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_FORCE_PATH_STYLE.
- */
-async function startStore(dir: string): Promise<BenchStore> {
-  const endpoint = process.env.BENCH_S3_ENDPOINT;
-  if (!endpoint) {
-    const s3 = await startLocalS3({ port: 0, directory: join(dir, 's3') });
-    return {
-      name: 's3rver',
-      options: {
-        endpoint: s3.endpoint,
-        region: 'us-east-1',
-        ...LOCAL_S3_CREDENTIALS,
-        forcePathStyle: true,
-      },
-      pid: s3.pid,
-      stop: () => s3.stop(),
-    };
-  }
-  const { S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY } = process.env;
-  if (!S3_ACCESS_KEY_ID || !S3_SECRET_ACCESS_KEY) {
-    throw new Error('BENCH_S3_ENDPOINT needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
-  }
-  return {
-    name: endpoint,
-    options: {
-      endpoint,
-      region: process.env.S3_REGION ?? 'us-east-1',
-      accessKeyId: S3_ACCESS_KEY_ID,
-      secretAccessKey: S3_SECRET_ACCESS_KEY,
-      forcePathStyle: process.env.S3_FORCE_PATH_STYLE !== 'false',
-    },
-    stop: async () => undefined,
-  };
 }
 
 /**
@@ -807,6 +757,40 @@ function report(
   console.log(lines.join('\n'));
 }
 
+/** The figures of `report`, with its goals, as the one line a script reads (verdict.ts). */
+function verdict(
+  claim: ClaimBaseline,
+  baseline: CopyBaseline,
+  run: ReservationRun,
+  exports: readonly ExportRun[],
+): Verdict {
+  const figures: Record<string, number> = {
+    claim_baseline_codes_per_s: claim.rate,
+    claim_codes_per_s: run.rate,
+    p95_claim_seconds: run.p95Claim,
+    p95_complete_seconds: run.p95Complete,
+    copy_to_seconds: baseline.seconds,
+  };
+  const ratios: Record<string, number> = { claim: run.rate / claim.rate };
+  const goals: Record<string, Goal> = { claim: { of: 'claim', is: '>=', limit: 0.5 } };
+  for (const each of exports.filter((e) => e.form === 'built')) {
+    figures[`${each.format}_seconds`] = each.seconds;
+    figures[`${each.format}_worker_peak_rss_mb`] = each.peakRss / 2 ** 20;
+    ratios[`${each.format}_vs_copy_to`] = each.seconds / baseline.seconds;
+    goals[each.format] = {
+      of: `${each.format}_vs_copy_to`,
+      is: '<=',
+      limit: each.format === 'csv' ? 3 : 5,
+    };
+    goals[`${each.format}_rss`] = {
+      of: `${each.format}_worker_peak_rss_mb`,
+      is: '<=',
+      limit: 256,
+    };
+  }
+  return judge('reserve', figures, ratios, goals);
+}
+
 function api(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
   return callApi(base, ADMIN_TOKEN, method, path, body);
 }
@@ -855,7 +839,7 @@ function log(message: string): void {
   console.log(`[bench:reserve] ${message}`);
 }
 
-main().catch((error: unknown) => {
+main().then(printVerdict, (error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -5,6 +5,7 @@ import { BootstrapService } from '@sid/catalog';
 import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
 import { AppModule } from './app.module';
 import { configureGateway } from './gateway.setup';
+import { isGatewayPrimary, runGatewayCluster } from './gateway-cluster';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -28,7 +29,12 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+const workers = loadConfig().GATEWAY_WORKERS;
+if (isGatewayPrimary(workers)) {
+  runGatewayCluster(workers);
+} else {
+  bootstrap().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -87,6 +87,16 @@ describe('ExportDocumentStream', () => {
     expect(rows).toBe(0);
   });
 
+  it('writes views of its input chunks, not copies of them', async () => {
+    const input = binaryCopy(['r1\n', 'r2\n', 'r3\n']);
+    const stream = new ExportDocumentStream({ ...FRAME, prologue: '' });
+    const out: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => out.push(chunk));
+    await pipeline(Readable.from([input]), stream);
+    expect(Buffer.concat(out).toString()).toBe('r1\nr2\nr3\n<tail rows="3">');
+    expect(out[0].buffer).toBe(input.buffer);
+  });
+
   it('writes at most one chunk per input chunk, not one per row', async () => {
     const many = Array.from({ length: 5_000 }, (_, i) => `row ${i}\n`);
     const { pushes, rows } = await run(chunked(binaryCopy(many), 16 * 1024));
@@ -95,9 +105,10 @@ describe('ExportDocumentStream', () => {
   });
 
   it('fails when the stream ends before the COPY trailer (a cut-off export)', async () => {
-    const whole = binaryCopy(VALUES);
-    await expect(run([whole.subarray(0, whole.length - 2)])).rejects.toThrow(/ended before/);
-    await expect(run([whole.subarray(0, 100)])).rejects.toThrow(/ended before/);
+    // Each run gets its own bytes: the stream rearranges the chunks it is given in place.
+    const whole = () => binaryCopy(VALUES);
+    await expect(run([whole().subarray(0, whole().length - 2)])).rejects.toThrow(/ended before/);
+    await expect(run([whole().subarray(0, 100)])).rejects.toThrow(/ended before/);
   });
 
   it('refuses what is not a one-column binary COPY of non-null values', async () => {

@@ -9,8 +9,9 @@ const HEADER_LENGTH = SIGNATURE.length + 8;
  * Turns PostgreSQL's binary COPY output of ONE text column (each value a serialized row, see
  * `exportRowsCopy`) into the bytes of the document: the prologue, every value's bytes as they
  * are, the epilogue. Values are never decoded into strings, and each input chunk becomes at most
- * one output chunk, so memory stays at a chunk or two whatever the size of the export; a row
- * split across chunks waits in a small carry buffer. `rows` counts the rows written.
+ * one output chunk, a view of that chunk with the row headers squeezed out (no copy to a new
+ * buffer), so memory stays at a chunk or two whatever the size of the export; a row split across
+ * chunks waits in a small carry buffer. `rows` counts the rows written.
  *
  * Binary COPY: the header, then per row a 16-bit field count (-1 ends the data) and per field a
  * 32-bit length (-1 for NULL) followed by that many bytes.
@@ -45,21 +46,28 @@ export class ExportDocumentStream extends Transform {
     callback();
   }
 
-  /** Consumes what it can of `data`, keeps the rest in `carry`; returns the bytes to write. */
+  /**
+   * Consumes what it can of `data`, keeps the rest in `carry`; returns the bytes to write.
+   * The values are moved down over the row headers inside `data` itself (never forward, so
+   * nothing unread is overwritten): the output is a view of the input chunk, not a new buffer.
+   * The chunk is this stream's to change: COPY hands over each chunk once.
+   */
   private decode(data: Buffer): Buffer | null {
     let at = 0;
-    const parts: Buffer[] = [];
     if (!this.headerDone) {
       const signature = data.subarray(0, Math.min(data.length, SIGNATURE.length));
       if (!signature.equals(SIGNATURE.subarray(0, signature.length))) {
         throw new Error('Not a binary COPY stream');
       }
-      if (data.length < HEADER_LENGTH) return this.keep(data, at, parts);
+      if (data.length < HEADER_LENGTH) return this.keep(data, at, null);
       const extension = data.readUInt32BE(SIGNATURE.length + 4);
-      if (data.length < HEADER_LENGTH + extension) return this.keep(data, at, parts);
+      if (data.length < HEADER_LENGTH + extension) return this.keep(data, at, null);
       at = HEADER_LENGTH + extension;
       this.headerDone = true;
     }
+    const first = this.rows === 0;
+    let out = -1;
+    let end = 0;
     while (!this.ended) {
       if (data.length - at < 2) break;
       const fields = data.readInt16BE(at);
@@ -74,18 +82,22 @@ export class ExportDocumentStream extends Transform {
       if (length < 0) throw new Error('A serialized export row was NULL');
       if (data.length - at < 6 + length) break;
       const start = at + 6 + (this.rows === 0 ? this.frame.firstRowSkip : 0);
-      if (this.rows === 0) parts.push(Buffer.from(this.frame.prologue));
-      parts.push(data.subarray(start, at + 6 + length));
+      const stop = at + 6 + length;
+      if (out < 0) out = end = start;
+      else if (start !== end) data.copy(data, end, start, stop);
+      end += stop - start;
       this.rows++;
-      at += 6 + length;
+      at = stop;
     }
     if (this.ended && at < data.length) throw new Error('Data after the end of the COPY stream');
-    return this.keep(data, at, parts);
+    let written = out < 0 ? null : data.subarray(out, end);
+    if (first && written) written = Buffer.concat([Buffer.from(this.frame.prologue), written]);
+    return this.keep(data, at, written);
   }
 
-  private keep(data: Buffer, at: number, parts: Buffer[]): Buffer | null {
+  private keep(data: Buffer, at: number, written: Buffer | null): Buffer | null {
     // Copied: a subarray would pin the whole (large) input chunk.
     this.carry = at < data.length ? Buffer.from(data.subarray(at)) : Buffer.alloc(0);
-    return parts.length === 0 ? null : Buffer.concat(parts);
+    return written;
   }
 }

@@ -210,6 +210,17 @@ export class AppConfig {
    */
   @IsString()
   TRUST_PROXY = '';
+
+  /**
+   * api-gateway processes sharing PORT (Node.js cluster mode); 1 = the process itself serves.
+   * Reads are CPU-bound in Node.js (auth, JSON), so one per core the gateway may use; each has
+   * its own DATABASE_POOL_SIZE connections. See README "Performance".
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  GATEWAY_WORKERS = 1;
 }
 
 export class InvalidConfigError extends Error {}

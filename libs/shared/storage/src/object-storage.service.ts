@@ -9,17 +9,16 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { Readable, Transform, TransformCallback, pipeline } from 'node:stream';
+import { Readable } from 'node:stream';
+import { MultipartUpload } from './multipart-upload';
 import { ObjectNotFoundError } from './object-not-found.exception';
 import { StorageOptions } from './storage.config';
 
 /** 8 MiB parts, two in flight: an upload holds at most ~3 parts (24 MiB) in memory at once. */
-const PART_SIZE = 8 * 1024 * 1024;
-const QUEUE_SIZE = 2;
+export const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
+export const UPLOAD_QUEUE_SIZE = 2;
 
 export interface UploadResult {
   /** Bytes stored. */
@@ -74,6 +73,9 @@ export class ObjectStorage {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    if (options.endpoint === undefined || new URL(options.endpoint).protocol === 'https:') {
+      unsignedUploadPayloads(this.client);
+    }
   }
 
   /**
@@ -104,43 +106,31 @@ export class ObjectStorage {
 
   /**
    * Streams `body` to `key` with a multipart upload (a single PUT when it is under one part),
-   * measuring its size and sha256 on the way through. On any failure, of the source or of the
-   * store, the multipart upload is aborted, the source destroyed, and the first error rethrown;
-   * no object is left at `key`.
+   * measuring its size and sha256 on the way through (`MultipartUpload`: one hash and one copy
+   * per byte). On any failure, of the source or of the store, the multipart upload is aborted,
+   * the source destroyed, and the first error rethrown; no object is left at `key`.
    */
   async upload(key: string, body: Readable, contentType: string): Promise<UploadResult> {
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    // The source's own error is the one worth reporting (not the premature-close it causes).
+    // The source's own error is the one worth reporting (not what its failure causes later).
     let sourceError: unknown;
     body.on('error', (error) => {
       sourceError ??= error;
     });
-    pipeline(body, meter, () => undefined);
-
-    const upload = new Upload({
+    const upload = new MultipartUpload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: meter, ContentType: contentType },
-      partSize: PART_SIZE,
-      queueSize: QUEUE_SIZE,
-      // We abort ourselves below, so that a failing abort cannot hide the real error.
-      leavePartsOnError: true,
+      bucket: this.bucket,
+      key,
+      contentType,
+      partSize: UPLOAD_PART_SIZE,
+      queueSize: UPLOAD_QUEUE_SIZE,
     });
     try {
-      await upload.done();
+      const { size, checksum } = await upload.run(body);
+      return { size, checksum };
     } catch (error) {
-      meter.destroy();
       if (upload.uploadId) await this.abortMultipartUpload(key, upload.uploadId);
       throw sourceError ?? error;
     }
-    return { size, checksum: hash.digest('hex') };
   }
 
   /** @throws ObjectNotFoundError when there is no such key. */
@@ -246,6 +236,30 @@ export class ObjectStorage {
       );
     }
   }
+}
+
+/** The commands whose body is an upload's bytes. */
+const UPLOAD_COMMANDS = new Set(['UploadPartCommand', 'PutObjectCommand']);
+
+/**
+ * SigV4 signs a request's payload by its sha256 (`x-amz-content-sha256`), a second pass over
+ * every byte after the one `upload` makes for the object's checksum, and one that cannot be
+ * shared with it (a part's hash is not a piece of the object's). Over HTTPS, TLS already
+ * guarantees the bytes arrive as sent, so upload bodies go as `UNSIGNED-PAYLOAD` (which S3 and
+ * MinIO accept, and the signer then leaves alone); the headers, key and query are still signed.
+ * Over plain HTTP that signature is a part's only integrity check, so it stays.
+ */
+export function unsignedUploadPayloads(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (UPLOAD_COMMANDS.has(context.commandName ?? '') && request.headers) {
+        request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'unsignedUploadPayloads' },
+  );
 }
 
 function isNotFound(error: unknown): boolean {
