@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { runMigrations } from '@sid/shared/database';
 import { redisConnectionOptions } from '@sid/shared/queue';
-import { LOCAL_S3_CREDENTIALS, LocalS3, startLocalS3 } from '@sid/shared/storage';
+import { LOCAL_S3_CREDENTIALS, LocalS3, startLocalS3 } from '@sid/shared/testing';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { BenchBuild, buildApps } from '../bench/bench-build';
 import { freePort, ROOT, sleep } from '../bench/bench-processes';

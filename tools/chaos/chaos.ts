@@ -21,8 +21,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { ExportObjectSweepService } from '@sid/exports';
-import { LOCAL_S3_CREDENTIALS, ObjectStorage } from '@sid/shared/storage';
+import { ExportObjectSweepService, FileRepository } from '@sid/exports';
+import { ObjectStorage } from '@sid/shared/storage';
+import { LOCAL_S3_CREDENTIALS } from '@sid/shared/testing';
 import { ROOT, sleep } from '../bench/bench-processes';
 import { ChaosClient } from './chaos-client';
 import { FaultInjector, planFaults } from './chaos-faults';
@@ -96,7 +97,10 @@ async function main(): Promise<void> {
       query: (sql: string, params?: unknown[]) => pool!.query(sql, params).then((r) => r.rows),
     };
     const sweep = settled
-      ? await new ExportObjectSweepService(db as unknown as DataSource, storage).sweep(new Date())
+      ? await new ExportObjectSweepService(
+          new FileRepository(db as unknown as DataSource),
+          storage,
+        ).sweep(new Date())
       : { checked: 0, deleted: 0 };
 
     const client = await pool.connect();

@@ -7,13 +7,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Response } from 'express';
-<<<<<<< HEAD
-import { translateDataError } from '@sid/shared/database';
+import { isDatabaseUnavailable, translateDataError } from '@sid/shared/database';
 import { PublicError, TooManyRequestsError } from '@sid/shared/errors';
-=======
-import { isDatabaseUnavailable } from '@sid/shared/database';
-import { PublicError } from '@sid/shared/errors';
->>>>>>> issue-14
 
 /** Directus' codes for the HTTP errors Nest itself raises. */
 const HTTP_CODES: Record<number, string> = {
@@ -44,13 +39,9 @@ export class PublicErrorFilter implements ExceptionFilter {
     if (status >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return;
-<<<<<<< HEAD
     if (error instanceof TooManyRequestsError) {
       response.setHeader('retry-after', String(error.retryAfterSeconds));
-    }
-=======
-    if (status === 503) response.setHeader('Retry-After', '1');
->>>>>>> issue-14
+    } else if (status === 503) response.setHeader('Retry-After', '1');
     response.status(status).json({ errors: [{ message, extensions }] });
   }
 

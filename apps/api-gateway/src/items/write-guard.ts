@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { translateDataError } from '@sid/shared/database';
 import { InvalidPayloadError } from '@sid/shared/errors';
+import { assertItemId } from '@sid/gateway-query';
 import {
   Actor,
   assertColumnValues,
-  assertItemId,
   BatchUpdate,
   CollectionDefinition,
   CollectionWriter,

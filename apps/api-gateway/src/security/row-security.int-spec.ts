@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { compileItemQuery, parseItemQuery } from '@sid/shared/items';
+import { compileItemQuery, parseItemQuery } from '@sid/gateway-query';
 import { COLLECTIONS } from '../items/collections';
 import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-app';
 

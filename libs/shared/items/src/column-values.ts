@@ -1,6 +1,9 @@
 import { InvalidPayloadError } from '@sid/shared/errors';
 import { CollectionDefinition, FieldDefinition } from './collection-definition';
-import { isPlainObject } from './parse-primitives';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** A string field without its own `maxLength` takes this one. */
 export const DEFAULT_MAX_STRING_LENGTH = 2000;
