@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@sid/catalog';
+import { TableStatistics } from '@sid/shared/database';
 import { CodeGenerationRepository } from './code-generation.repository';
 import { CodePlanService } from './code-plan.service';
 import { CodePoolCheckService } from './code-pool-check.service';
@@ -21,6 +22,7 @@ import { UniqueCodeWriter } from './unique-code.writer';
   ],
   providers: [
     CodeGenerationRepository,
+    TableStatistics,
     CodePlanService,
     IdentifierGenerationService,
     IdentifierJobWriter,

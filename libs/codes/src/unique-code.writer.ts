@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, BatchUpdate, CollectionWriter, validatePayload } from '@sid/shared/items';
-import { inPgTransaction, translateWriteError } from '@sid/shared/database';
+import { inPgTransaction, TableStatistics, translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import {
   assertAi21Serial,
@@ -51,6 +51,7 @@ export class UniqueCodeWriter implements CollectionWriter {
     @InjectDataSource() private readonly db: DataSource,
     private readonly plans: CodePlanService,
     private readonly queue: JobQueue,
+    private readonly statistics: TableStatistics,
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
@@ -216,6 +217,8 @@ export class UniqueCodeWriter implements CollectionWriter {
       }
       return { ids: changed, full };
     });
+    // A batch that moves many codes (a whole print run assigned) is a bulk write like a claim.
+    await this.statistics.afterBulkWrite('unique_code', ids.length, 'update');
     for (const reservationId of full)
       await this.queue.nudge(JobName.ExportReservation, { reservationId });
     return ids;

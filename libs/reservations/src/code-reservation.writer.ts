@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
-import { inPgTransaction, translateWriteError } from '@sid/shared/database';
+import { inPgTransaction, TableStatistics, translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { CreateCodeReservationDto, UpdateCodeReservationDto } from './code-reservation.dto';
 import { CodeReservationEntity } from './code-reservation.entity';
@@ -22,6 +22,7 @@ export class CodeReservationWriter implements CollectionWriter {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: JobQueue,
+    private readonly statistics: TableStatistics,
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
@@ -81,11 +82,14 @@ export class CodeReservationWriter implements CollectionWriter {
 
   /** Releases the unused codes and marks the reservation cancelled, under its row lock. */
   private async cancel(actor: Actor, id: string): Promise<void> {
-    await inPgTransaction(this.db, async (client) => {
+    const released = await inPgTransaction(this.db, async (client) => {
       await client.query(LOCK_RESERVATION, [id]);
-      await client.query(RELEASE_RESERVED, [id]);
+      const { rowCount } = await client.query(RELEASE_RESERVED, [id]);
       await client.query(SET_FINAL_STATUS, [id, 'cancelled', null, actor.userId]);
+      return rowCount ?? 0;
     });
+    // A large cancel puts many codes back in the pool: the planner learns it at once.
+    if (released > 0) await this.statistics.afterBulkWrite('unique_code', released, 'update');
   }
 
   private async assertExists(

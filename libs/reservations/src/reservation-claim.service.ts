@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
-import { inPgTransaction } from '@sid/shared/database';
+import { inPgTransaction, TableStatistics } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import {
   ADD_RESERVED,
@@ -57,14 +57,21 @@ export class ReservationClaimService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
+    private readonly statistics: TableStatistics,
   ) {}
 
   async run(reservationId: string): Promise<ClaimOutcome> {
+    const tally = { claimed: 0 };
     for (;;) {
       const step = await inPgTransaction(this.db, (client) =>
-        this.claimBatch(client, reservationId),
+        this.claimBatch(client, reservationId, tally),
       );
       if (step === 'more') continue;
+      // A large claim moves many codes out of the pool: the planner learns it before the export
+      // (or the wait for more codes) starts, once per claim, not per batch.
+      if (tally.claimed > 0) {
+        await this.statistics.afterBulkWrite('unique_code', tally.claimed, 'update');
+      }
       // Enqueued after the commit, so that the next worker finds the rows it is told about. Should
       // Redis fail here, the recovery sweeps find the work again from these rows.
       if (step === 'reserved') {
@@ -97,6 +104,7 @@ export class ReservationClaimService {
   private async claimBatch(
     client: PoolClient,
     reservationId: string,
+    tally: { claimed: number },
   ): Promise<'more' | 'reserved' | 'generating' | { generating: string } | 'failed' | 'skipped'> {
     const { rows } = await client.query<LockedReservation>(LOCK_RESERVATION, [reservationId]);
     const reservation = rows[0];
@@ -110,6 +118,7 @@ export class ReservationClaimService {
       [reservation.product, reservation.code_type, reservation.account, batch, reservation.id],
     );
     const count = claimed.rowCount ?? 0;
+    tally.claimed += count;
     if (count > 0) await client.query(ADD_RESERVED, [reservation.id, count]);
     if (count === need) return 'reserved';
     if (count === batch) return 'more';

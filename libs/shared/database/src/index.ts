@@ -4,3 +4,4 @@ export * from './pg-error';
 export * from './write-error';
 export * from './pg-client';
 export * from './audited.entity';
+export * from './statistics';
