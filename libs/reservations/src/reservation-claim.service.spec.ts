@@ -46,7 +46,8 @@ function setup(world: World, batchSize = 100) {
       world.pool -= taken;
       return taken;
     }),
-    releaseReserved: jest.fn(async () => undefined),
+    releaseReserved: jest.fn(async () => 0),
+    afterCodesMoved: jest.fn(async (_count: number) => undefined),
   };
   const jobs = {
     latestForReservation: jest.fn(async () => world.latestJob),
