@@ -32,8 +32,8 @@ const INDEXES: [name: string, definition: string][] = [
   ['unique_code_account_idx', '(account, id)'],
 ];
 
-export class LookupIndexes1795268600000 implements MigrationInterface {
-  name = 'LookupIndexes1795268600000';
+export class LookupIndexes1795268850000 implements MigrationInterface {
+  name = 'LookupIndexes1795268850000';
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
