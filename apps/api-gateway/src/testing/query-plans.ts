@@ -1,26 +1,47 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { inTenantTransaction } from '@sid/shared/database';
 
 /** One statement as the gateway sent it to PostgreSQL. */
 export interface SentQuery {
   sql: string;
   params: unknown[];
+  /**
+   * The account of the tenant transaction (role sid_tenant, row-level security) the statement
+   * ran in: a partner's reads. Undefined for a statement sent with the process's own rights.
+   */
+  tenant?: string;
 }
 
+type ClientQuery = (this: Client, ...args: unknown[]) => unknown;
+
+/** The statement `inTenantTransaction` opens a tenant transaction with. */
+const ENTERS_TENANT = /set_config\('sid\.account', \$1, true\)/;
+const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\b/i;
+
 /**
- * Records every statement the gateway sends through its DataSource while `work` runs (the item
- * reads, their counts, the GraphQL resolvers' reads all go through `DataSource.query`).
+ * Records every statement the gateway sends while `work` runs, at the `pg` client every path
+ * ends in: TypeORM's `DataSource.query` (an admin's reads) and the raw clients of
+ * `inTenantTransaction` (a partner's reads, which run as the tenant role with its account set).
+ * Each statement sent inside a tenant transaction carries that transaction's account, so that
+ * its plan is explained the way it ran.
  */
-export async function captureQueries(
-  db: DataSource,
-  work: () => Promise<unknown>,
-): Promise<SentQuery[]> {
+export async function captureQueries(work: () => Promise<unknown>): Promise<SentQuery[]> {
   const sent: SentQuery[] = [];
-  const original = db.query.bind(db);
+  const tenantOf = new WeakMap<Client, string>();
+  const original = Client.prototype.query as unknown as ClientQuery;
   const spy = jest
-    .spyOn(db, 'query')
-    .mockImplementation(async (sql: string, params?: unknown[], ...rest: unknown[]) => {
-      sent.push({ sql, params: params ?? [] });
-      return (original as (...args: unknown[]) => Promise<unknown>)(sql, params, ...rest);
+    .spyOn(Client.prototype as unknown as { query: ClientQuery }, 'query')
+    .mockImplementation(function (this: Client, ...args: unknown[]) {
+      const [config, values] = args;
+      const sql = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
+      if (typeof sql === 'string') {
+        const params = Array.isArray(values) ? values : [];
+        if (ENTERS_TENANT.test(sql)) tenantOf.set(this, String(params[0]));
+        else if (ENDS_TRANSACTION.test(sql)) tenantOf.delete(this);
+        else sent.push({ sql, params, tenant: tenantOf.get(this) });
+      }
+      return original.apply(this, args);
     });
   try {
     await work();
@@ -30,12 +51,13 @@ export async function captureQueries(
   return sent;
 }
 
-interface PlanNode {
+export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
   Filter?: string;
   'Index Cond'?: string;
+  'Recheck Cond'?: string;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
   'Rows Removed by Filter'?: number;
@@ -56,25 +78,51 @@ export interface PlanRules {
 }
 
 /**
- * Runs `EXPLAIN (ANALYZE, FORMAT JSON)` of one sent statement with its own parameters (so the plan
- * is the custom plan the gateway's unnamed statement gets) and returns what breaks the rules,
- * each problem naming the scan, what it filtered and the index that would serve it.
+ * `EXPLAIN (ANALYZE, FORMAT JSON)` of one sent statement with its own parameters (so the plan is
+ * the custom plan the gateway's unnamed statement gets), run the way the statement ran: a
+ * partner's inside `inTenantTransaction`, as the tenant role under its row-level security policies.
+ */
+export async function explain(db: DataSource, query: SentQuery): Promise<PlanNode> {
+  const statement = `EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`;
+  type Rows = { 'QUERY PLAN': { Plan: PlanNode }[] }[];
+  const rows: Rows = query.tenant
+    ? await inTenantTransaction(
+        db,
+        query.tenant,
+        async (client) => (await client.query(statement, query.params)).rows,
+      )
+    : await db.query(statement, query.params);
+  return rows[0]['QUERY PLAN'][0].Plan;
+}
+
+/** The row-level security policy's test, as PostgreSQL prints it in a plan. */
+const TENANT_POLICY = "current_setting('sid.account'";
+
+/**
+ * Explains one sent statement (see `explain`) and returns what breaks the rules, each problem
+ * naming the scan, what it filtered and the index that would serve it. A tenant's statement must
+ * also show the row-level security policy on every scan of the table: without it, the plan
+ * checked is not the one the partner's read gets.
  */
 export async function planProblems(
   db: DataSource,
   query: SentQuery,
   rules: PlanRules,
 ): Promise<string[]> {
-  const rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[] = await db.query(
-    `EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`,
-    query.params,
-  );
   const problems: string[] = [];
   const visit = (node: PlanNode): void => {
-    if (node['Relation Name'] === rules.table) problems.push(...nodeProblems(node, rules));
+    if (node['Relation Name'] === rules.table) {
+      problems.push(...nodeProblems(node, rules));
+      const tests = [node['Index Cond'], node['Recheck Cond'], node.Filter].join(' ');
+      if (query.tenant && !tests.includes(TENANT_POLICY)) {
+        problems.push(
+          `${node['Node Type']} of ${rules.table} ran without the tenant's row-level security policy: explain it inside inTenantTransaction`,
+        );
+      }
+    }
     node.Plans?.forEach(visit);
   };
-  visit(rows[0]['QUERY PLAN'][0].Plan);
+  visit(await explain(db, query));
   return problems;
 }
 
