@@ -110,6 +110,7 @@ export async function planProblems(
   rules: PlanRules,
 ): Promise<string[]> {
   const problems: string[] = [];
+  const indexScans: PlanNode[] = [];
   const visit = (node: PlanNode): void => {
     if (node['Relation Name'] === rules.table) {
       problems.push(...nodeProblems(node, rules));
@@ -120,10 +121,42 @@ export async function planProblems(
         );
       }
     }
+    if (node['Index Name'] && node['Index Cond']) indexScans.push(node);
     node.Plans?.forEach(visit);
   };
   visit(await explain(db, query));
+  for (const node of indexScans) {
+    const index = await leadingColumn(db, node['Index Name'] as string);
+    if (!index || index.table !== rules.table || index.column === null) continue;
+    const columns = columnsOf(node['Index Cond'] as string);
+    if (!columns.includes(index.column)) {
+      problems.push(
+        `${node['Node Type']} using ${node['Index Name']} walks the whole index: ${node['Index Cond']} does not test its first column, ${index.column}: add an index on ${rules.table} (${[...columns, 'id'].join(', ')})`,
+      );
+    }
+  }
   return problems;
+}
+
+/**
+ * The table of an index and its first column (null for an expression). An index scan whose
+ * condition leaves the first column out reads every entry of the index (the unique key
+ * (product, type, code) "serving" `code = $1`): its plan shows one row read and none filtered.
+ */
+async function leadingColumn(
+  db: DataSource,
+  index: string,
+): Promise<{ table: string; column: string | null } | undefined> {
+  const [row] = (await db.query(
+    `SELECT t.relname AS table, a.attname AS column
+     FROM pg_index i
+     JOIN pg_class x ON x.oid = i.indexrelid
+     JOIN pg_class t ON t.oid = i.indrelid
+     LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+     WHERE x.relname = $1`,
+    [index],
+  )) as { table: string; column: string | null }[];
+  return row;
 }
 
 function nodeProblems(node: PlanNode, rules: PlanRules): string[] {
