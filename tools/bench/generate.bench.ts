@@ -49,7 +49,7 @@ import {
   withCheckDigit,
 } from './bench-processes';
 import { LookupFigures, measureLookups } from './lookup-after-job';
-import { judge, printVerdict, Verdict } from './verdict';
+import { Goal, judge, printVerdict, Verdict } from './verdict';
 
 const QUANTITY = intEnv('BENCH_QUANTITY', 1_000_000);
 const CHUNK_SIZE = process.env.BENCH_CHUNK_SIZE;
@@ -187,8 +187,13 @@ async function main(): Promise<Verdict> {
       ['ratio (b) / (a)', `${ratio.toFixed(2)}x  (goal: at most ${RATIO_GOAL.toFixed(2)}x)`],
       ['worker RSS when idle, before the job', mb(idleRss)],
       ['worker peak RSS (VmHWM)', `${mb(peak)}  (limit: 256 MB)`],
-      ['(c) COPY into unique_code, FKs checked', `${seconds(fkMs)}  ${rate(fkMs)}  (reference)`],
     ];
+    if (!SKIP_REFERENCE) {
+      summary.push([
+        '(c) COPY into unique_code, FKs checked',
+        `${seconds(fkMs)}  ${rate(fkMs)}  (reference)`,
+      ]);
+    }
     if (lookups) {
       summary.push(
         [
@@ -204,22 +209,27 @@ async function main(): Promise<Verdict> {
     console.log('');
     for (const [label, value] of summary) console.log(`  ${label.padEnd(44)}${value}`);
     console.log('');
-    return judge(
-      'generate',
-      {
-        codes: QUANTITY,
-        baseline_seconds: baselineMs / 1000,
-        job_seconds: jobMs / 1000,
-        worker_idle_rss_mb: idleRss / 2 ** 20,
-        worker_peak_rss_mb: peak / 2 ** 20,
-        copy_with_foreign_keys_seconds: fkMs / 1000,
-      },
-      { job_vs_baseline: ratio },
-      {
-        job: { of: 'job_vs_baseline', is: '<=', limit: RATIO_GOAL },
-        worker_rss: { of: 'worker_peak_rss_mb', is: '<=', limit: 256 },
-      },
-    );
+    const figures: Record<string, number> = {
+      codes: QUANTITY,
+      baseline_seconds: baselineMs / 1000,
+      job_seconds: jobMs / 1000,
+      worker_idle_rss_mb: idleRss / 2 ** 20,
+      worker_peak_rss_mb: peak / 2 ** 20,
+    };
+    if (!SKIP_REFERENCE) figures.copy_with_foreign_keys_seconds = fkMs / 1000;
+    const goals: Record<string, Goal> = {
+      job: { of: 'job_vs_baseline', is: '<=', limit: RATIO_GOAL },
+      worker_rss: { of: 'worker_peak_rss_mb', is: '<=', limit: 256 },
+    };
+    if (lookups) {
+      figures.lookup_alone_median_ms = lookups.aloneMedianMs;
+      figures.lookup_alone_p95_ms = lookups.aloneP95Ms;
+      figures.lookup_32_connections_rps = lookups.concurrentRps;
+      figures.lookup_failed = lookups.failed;
+      // Right after the job, with no manual step: one scanned code answers in under 20 ms.
+      goals.lookup_alone = { of: 'lookup_alone_median_ms', is: '<=', limit: 20 };
+    }
+    return judge('generate', figures, { job_vs_baseline: ratio }, goals);
   } finally {
     await cleanUp(ctx);
   }
@@ -306,10 +316,13 @@ async function directSubmitter(ctx: Context): Promise<Submitter> {
 /** A real api-gateway process; the product and the job go through its HTTP API. */
 async function startGateway(ctx: Context): Promise<Submitter> {
   const port = await freePort();
+  // NODE_ENV=production turns the per-address rate limiter on; the lookups below come from one
+  // address at 32 connections and measure the read, not the limiter (a scanner fleet has many
+  // addresses).
   const gateway = startApp(
     'api-gateway',
     'api-gateway',
-    { ...ctx.env, PORT: String(port), ADMIN_EMAIL, ADMIN_TOKEN },
+    { ...ctx.env, PORT: String(port), ADMIN_EMAIL, ADMIN_TOKEN, RATE_LIMITER_ENABLED: 'false' },
     ctx.dir,
   );
   ctx.apps.push(gateway);
