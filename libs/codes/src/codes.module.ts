@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@sid/catalog';
+import { TableStatistics } from '@sid/shared/database';
 import { CodeGenerationRepository } from './generation/code-generation.repository';
 import { CodePlanService } from './plan/code-plan.service';
 import { CodePoolCheckService } from './pool/code-pool-check.service';
@@ -21,6 +22,7 @@ import { UniqueCodeEntity } from './unique-code/unique-code.entity';
   ],
   providers: [
     CodeGenerationRepository,
+    TableStatistics,
     CodePlanService,
     IdentifierGenerationService,
     IdentifierJobRepository,

@@ -208,6 +208,8 @@ export class UniqueCodeWriter implements CollectionWriter {
       }
       return { ids: changed, full };
     });
+    // A batch that moves many codes (a whole print run assigned) is a bulk write like a claim.
+    await this.codes.afterCodesMoved(ids.length);
     for (const reservationId of full)
       await this.queue.nudge(JobName.ExportReservation, { reservationId });
     return ids;

@@ -4,7 +4,12 @@ import { once } from 'node:events';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { inPgTransaction, isPgError, PG_UNIQUE_VIOLATION } from '@sid/shared/database';
+import {
+  inPgTransaction,
+  isPgError,
+  PG_UNIQUE_VIOLATION,
+  TableStatistics,
+} from '@sid/shared/database';
 import { CodeBatches, GeneratedCode } from '../plan/code-plan';
 import {
   ADD_CREATED,
@@ -51,7 +56,18 @@ export interface ChunkTransaction {
 
 @Injectable()
 export class CodeGenerationRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly statistics: TableStatistics,
+  ) {}
+
+  /**
+   * Once a job has written its codes, before it reports `complete`: the planner's figures of
+   * unique_code (and the visibility map an index-only count reads) follow a bulk write at once.
+   */
+  async afterJobWritten(quantity: number): Promise<void> {
+    await this.statistics.afterBulkWrite('unique_code', quantity, 'insert');
+  }
 
   /** Codes already issued or promised in the space of `product` and `type` (see COUNT_EXISTING). */
   async countExisting(

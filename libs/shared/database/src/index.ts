@@ -6,3 +6,4 @@ export * from './pg-client';
 export * from './audited.entity';
 export * from './data-error';
 export * from './tenant-transaction';
+export * from './statistics';
