@@ -5,6 +5,7 @@ import { AccountsModule } from '@sid/accounts';
 import { CatalogModule, DomainWriter, OrganisationWriter, ProductWriter } from '@sid/catalog';
 import { CodePoolWriter, CodesModule, IdentifierJobWriter, UniqueCodeWriter } from '@sid/codes';
 import { ExportsModule } from '@sid/exports';
+import { IngestionModule } from '@sid/ingestion';
 import { CodeReservationWriter, ReservationsModule } from '@sid/reservations';
 import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule } from '@sid/shared/database';
@@ -22,6 +23,8 @@ import { ItemsController } from './items/items.controller';
 import { ServerController } from './server/server.controller';
 import { UsersController } from './users/users.controller';
 import { RedisHealthIndicator } from './server/redis.health';
+import { IngestionController } from './scantrust/ingestion.controller';
+import { WorkordersController } from './scantrust/workorders.controller';
 
 const WRITERS = [
   ProductWriter,
@@ -45,6 +48,7 @@ const WRITERS = [
     CodesModule,
     ReservationsModule,
     ExportsModule,
+    IngestionModule,
   ],
   controllers: [
     ServerController,
@@ -52,6 +56,8 @@ const WRITERS = [
     FilesController,
     UsersController,
     GraphqlController,
+    IngestionController,
+    WorkordersController,
   ],
   providers: [
     ItemsReadService,

@@ -5,6 +5,7 @@ import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { CreateUserDto } from './create-user.dto';
+import { SCANTRUST_PERMISSIONS } from './scantrust-permissions';
 import { hashToken, newToken } from './static-token';
 
 export interface CreatedUser {
@@ -12,6 +13,8 @@ export interface CreatedUser {
   email: string;
   role: string;
   account: string;
+  /** Scantrust API permission strings (all of them unless the admin chose). */
+  permissions: string[];
   /** The static token, in clear this once; only its hash is stored. */
   token: string;
 }
@@ -46,8 +49,8 @@ export class UsersService {
           });
         }
         const [{ id }] = await tx.query(
-          `INSERT INTO app_user (account, email, first_name, last_name, role, token_hash)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          `INSERT INTO app_user (account, email, first_name, last_name, role, token_hash, permissions)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
           [
             account,
             dto.email,
@@ -55,9 +58,17 @@ export class UsersService {
             dto.last_name ?? null,
             dto.role,
             hashToken(token),
+            dto.permissions ?? null,
           ],
         );
-        return { id, email: dto.email, role: dto.role, account: account as string, token };
+        return {
+          id,
+          email: dto.email,
+          role: dto.role,
+          account: account as string,
+          permissions: dto.permissions ?? [...SCANTRUST_PERMISSIONS],
+          token,
+        };
       });
     } catch (error) {
       throw translateWriteError(error, 'users');

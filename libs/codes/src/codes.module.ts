@@ -6,6 +6,7 @@ import { CodePlanService } from './code-plan.service';
 import { CodePoolCheckService } from './code-pool-check.service';
 import { CodePoolEntity } from './code-pool.entity';
 import { CodePoolWriter } from './code-pool.writer';
+import { CustomCodeRepository } from './custom-code.repository';
 import { CODE_SOURCE_FACTORY, defaultCodeSourceFactory } from './code-source';
 import { IdentifierGenerationService } from './identifier-generation.service';
 import { IdentifierJobEntity } from './identifier-job.entity';
@@ -27,6 +28,7 @@ import { UniqueCodeWriter } from './unique-code.writer';
     UniqueCodeWriter,
     CodePoolWriter,
     CodePoolCheckService,
+    CustomCodeRepository,
     { provide: CODE_SOURCE_FACTORY, useValue: defaultCodeSourceFactory },
   ],
   exports: [
@@ -36,6 +38,7 @@ import { UniqueCodeWriter } from './unique-code.writer';
     CodePlanService,
     CodePoolWriter,
     CodePoolCheckService,
+    CustomCodeRepository,
   ],
 })
 export class CodesModule {}

@@ -9,6 +9,7 @@ export * from './code-pool.writer';
 export * from './code-source';
 export * from './codes.collections';
 export * from './codes.module';
+export * from './custom-code.repository';
 export * from './identifier-generation.service';
 export * from './identifier-job.dto';
 export * from './identifier-job.entity';

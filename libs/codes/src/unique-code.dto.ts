@@ -1,4 +1,7 @@
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+/** 0 inactive, 1 active, 2 blacklisted. */
+export const ACTIVATION_STATUSES = [0, 1, 2] as const;
 import { IsUuidLike } from '@sid/shared/items';
 import { CODE_TYPES, CodeType } from './identifier-job.entity';
 import { CODE_LIFECYCLE, UniqueCodeStatus } from './unique-code.entity';
@@ -17,6 +20,15 @@ export class UpdateUniqueCodeDto {
   @IsString()
   @MaxLength(200)
   custom_id?: string | null;
+
+  @IsOptional()
+  @IsIn(ACTIVATION_STATUSES, { message: 'must be 0 (inactive), 1 (active) or 2 (blacklisted)' })
+  activation_status?: 0 | 1 | 2;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  blacklist_reason?: string | null;
 }
 
 /** A code made elsewhere and registered by hand (`POST /items/unique_code`). */
