@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
 import { ExportsModule } from '@sid/exports';
+import { IngestionModule } from '@sid/ingestion';
 import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule } from '@sid/shared/database';
 import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
 import { ExportProcessor } from './export.processor';
 import { ExportSweep } from './export.sweep';
+import { WorkorderFileProcessor } from './workorder-file.processor';
+import { WorkorderFileSweep } from './workorder-file.sweep';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule.forRoot(), StorageModule, ExportsModule],
-  providers: [ExportProcessor, ExportSweep],
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    QueueModule.forRoot(),
+    StorageModule,
+    ExportsModule,
+    IngestionModule,
+  ],
+  providers: [ExportProcessor, ExportSweep, WorkorderFileProcessor, WorkorderFileSweep],
 })
 export class ExportWorkerModule {}

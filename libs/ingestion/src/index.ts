@@ -1,0 +1,14 @@
+export * from './code-file';
+export * from './code-ingestion.service';
+export * from './code-row';
+export * from './ingestion-errors';
+export * from './ingestion-record.repository';
+export * from './ingestion.exception';
+export * from './ingestion.module';
+export * from './ingestion.service';
+export * from './page';
+export * from './workorder-file.service';
+export * from './workorder.repository';
+export * from './workorder.service';
+export { UNFINISHED_RECORDS } from './ingestion-record.sql';
+export { UNFINISHED_WORKORDERS } from './workorder.sql';
