@@ -1,5 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The new tables of a tenant (each with its `account` column). */
+const TENANT_TABLES = ['ingestion_record', 'workorder'];
+
 /**
  * Customers bring their own codes (Scantrust's code upload): an `ingestion_record` follows one
  * uploaded file from its presigned POST to `completed` or `error`, and a `workorder` holds the
@@ -9,6 +12,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Every code gets an activation status (0 inactive, 1 active, 2 blacklisted; generated codes
  * start active) and an optional blacklist reason. Users carry Scantrust permission strings for
  * the upload API (NULL: all of them).
+ *
+ * Both new tables hold a tenant's rows, so they get the policies of TenantRowSecurity: the role
+ * `sid_tenant` sees the rows of `sid.account` only, every other role everything.
  */
 export class CodeIngestion1795269100000 implements MigrationInterface {
   name = 'CodeIngestion1795269100000';
@@ -76,6 +82,15 @@ export class CodeIngestion1795269100000 implements MigrationInterface {
       -- A workorder's codes, in the order its file lists them.
       CREATE INDEX unique_code_workorder_idx ON unique_code (workorder, code) WHERE workorder IS NOT NULL;
     `);
+    for (const table of TENANT_TABLES) {
+      await q.query(`
+        GRANT SELECT ON ${table} TO sid_tenant;
+        ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_rows ON ${table} TO sid_tenant
+          USING (account = nullif(current_setting('sid.account', true), '')::uuid);
+        CREATE POLICY not_tenant ON ${table} TO PUBLIC USING (current_user <> 'sid_tenant');
+      `);
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
