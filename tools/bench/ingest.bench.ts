@@ -11,9 +11,15 @@
  *       process) to the record `completed`, and on to the workorder's zip ready. Real api-gateway,
  *       generator-worker and export-worker processes.
  *
- * Prints the times, the ratio (b) / (a) and the workers' peak RSS (VmHWM). Knob: BENCH_QUANTITY
- * (default 1,000,000). Needs PostgreSQL (TEST_POSTGRES_URL) and Redis (REDIS_URL), as the
- * integration tests do.
+ * The apps run compiled, as deployed (bench-build.ts), not through `@swc-node/register`, whose
+ * TypeScript compiler alone holds tens of megabytes of every process it runs in.
+ *
+ * Prints the times, the ratio (b) / (a), the generator-worker's RSS once started and its peak
+ * (VmHWM) after the file, then the verdict line (tools/bench/verdict.ts): zip ready within 2x of
+ * (a), generator-worker peak RSS under 256 MB. Knobs: BENCH_QUANTITY (default 1,000,000);
+ * BENCH_WORKER_NODE_OPTIONS, NODE_OPTIONS for the generator-worker only (to try heap limits such
+ * as `--max-old-space-size=96`). Needs PostgreSQL (TEST_POSTGRES_URL) and Redis (REDIS_URL), as
+ * the integration tests do.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -39,6 +45,8 @@ import {
   tail,
   waitForHttp,
 } from './bench-processes';
+import { BenchBuild, buildApps } from './bench-build';
+import { judge, printVerdict, Verdict } from './verdict';
 
 const QUANTITY = intEnv('BENCH_QUANTITY', 1_000_000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -47,6 +55,9 @@ const GTIN = '09506000134352';
 const ADMIN_EMAIL = 'bench@example.com';
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
 const ROWS_PER_WRITE = 2_000;
+const RATIO_GOAL = 2;
+const RSS_LIMIT_MB = 256;
+const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? '';
 
 interface Context {
   dir: string;
@@ -54,10 +65,11 @@ interface Context {
   pg: Client;
   prefix: string;
   s3?: LocalS3;
+  build?: BenchBuild;
   apps: AppProcess[];
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<Verdict> {
   const dir = await mkdtemp(join(tmpdir(), 'sid-bench-ingest-'));
   const database = await createTestDatabase('bench_ingest');
   const ctx: Context = {
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
+    ctx.build = await buildApps(`bench-ingest-${randomBytes(4).toString('hex')}`);
     await runMigrations(database.url);
     await ctx.pg.connect();
     ctx.s3 = await startLocalS3({ port: 0, directory: join(dir, 's3') });
@@ -106,13 +119,18 @@ async function main(): Promise<void> {
       'api-gateway',
       { ...env, PORT: String(port), ADMIN_EMAIL, ADMIN_TOKEN },
       dir,
+      { build: ctx.build.dir },
     );
     ctx.apps.push(gateway);
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/server/ping`, gateway);
-    const generator = await startWorker(ctx, 'generator-worker', env);
+    const generator = await startWorker(ctx, 'generator-worker', {
+      ...env,
+      ...(WORKER_NODE_OPTIONS ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}),
+    });
     const exporter = await startWorker(ctx, 'export-worker', env);
     await callApi(base, ADMIN_TOKEN, 'POST', '/items/product', { gtin: GTIN, custom_id: 'sku1' });
+    const generatorStarted = await peakRss(generator.pid);
 
     const csv = codeFile(ids);
     log(`(b) ${(csv.length / 2 ** 20).toFixed(1)} MB CSV through the upload API...`);
@@ -171,12 +189,32 @@ async function main(): Promise<void> {
       ['(b) get-post-data -> workorder zip ready', seconds(zipMs)],
       ['ratio completed / (a)', `${(completedMs / baselineMs).toFixed(2)}x`],
       ['ratio zip ready / (a)', `${(zipMs / baselineMs).toFixed(2)}x  (goal: at most 2x)`],
-      ['generator-worker peak RSS (VmHWM)', `${mb(generatorPeak)}  (limit: 256 MB)`],
+      ['generator-worker RSS once started (VmHWM)', mb(generatorStarted)],
+      ['generator-worker peak RSS (VmHWM)', `${mb(generatorPeak)}  (limit: ${RSS_LIMIT_MB} MB)`],
       ['export-worker peak RSS (VmHWM)', mb(exporterPeak)],
     ];
+    if (WORKER_NODE_OPTIONS) summary.push(['generator-worker NODE_OPTIONS', WORKER_NODE_OPTIONS]);
     console.log('');
     for (const [label, value] of summary) console.log(`  ${label.padEnd(44)}${value}`);
     console.log('');
+    return judge(
+      'ingest',
+      {
+        codes: QUANTITY,
+        baseline_seconds: baselineMs / 1000,
+        completed_seconds: completedMs / 1000,
+        upload_seconds: uploadedMs / 1000,
+        zip_ready_seconds: zipMs / 1000,
+        generator_started_rss_mb: generatorStarted / 2 ** 20,
+        generator_peak_rss_mb: generatorPeak / 2 ** 20,
+        exporter_peak_rss_mb: exporterPeak / 2 ** 20,
+      },
+      { completed: completedMs / baselineMs, zip_ready: zipMs / baselineMs },
+      {
+        zip_ready: { of: 'zip_ready', is: '<=', limit: RATIO_GOAL },
+        generator_rss: { of: 'generator_peak_rss_mb', is: '<=', limit: RSS_LIMIT_MB },
+      },
+    );
   } finally {
     await cleanUp(ctx);
   }
@@ -251,7 +289,9 @@ async function startWorker(
   env: Record<string, string>,
 ): Promise<AppProcess> {
   const healthPort = await freePort();
-  const worker = startApp(app, app, { ...env, HEALTH_PORT: String(healthPort) }, ctx.dir);
+  const worker = startApp(app, app, { ...env, HEALTH_PORT: String(healthPort) }, ctx.dir, {
+    build: ctx.build?.dir,
+  });
   ctx.apps.push(worker);
   await waitForHttp(`http://127.0.0.1:${healthPort}/health`, worker);
   return worker;
@@ -281,6 +321,7 @@ async function cleanUp(ctx: Context): Promise<void> {
     .drop()
     .catch((error: unknown) => log(`could not drop ${ctx.database.name}: ${String(error)}`));
   await rm(ctx.dir, { recursive: true, force: true }).catch(() => undefined);
+  await ctx.build?.remove().catch(() => undefined);
 }
 
 function mb(bytes: number): string {
@@ -295,7 +336,7 @@ function log(message: string): void {
   console.log(`[bench:ingest] ${message}`);
 }
 
-main().catch((error: unknown) => {
+main().then(printVerdict, (error: unknown) => {
   console.error(error);
-  process.exit(1);
+  process.exitCode = 1;
 });
