@@ -183,6 +183,21 @@ describe('a CSV file', () => {
       .set(bearer)
       .send({ activation_status: 3 })
       .expect(400);
+    // The write guard answers first, as for every item write: column limits and NUL characters.
+    const tooLong = await env.http
+      .patch(`/items/unique_code/${id}`)
+      .set(bearer)
+      .send({ blacklist_reason: 'x'.repeat(501) })
+      .expect(400);
+    expect(tooLong.body.errors[0].message).toBe(
+      '"blacklist_reason" must be at most 500 characters long, got 501.',
+    );
+    const nul = await env.http
+      .patch('/items/unique_code')
+      .set(bearer)
+      .send({ keys: [id], data: { blacklist_reason: 'a\u0000b' } })
+      .expect(400);
+    expect(nul.body.errors[0].message).toMatch(/NUL character/);
     const codes = await codesOf(brand.account, ['abc12345', 'def12345']);
     expect(
       codes.map((c: { activation_status: number; blacklist_reason: string | null }) => [
