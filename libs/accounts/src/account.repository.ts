@@ -21,12 +21,16 @@ export interface NewUser {
   last_name: string | null;
   role: string;
   token_hash: string;
+  /** Scantrust API permission strings; null or left out: all of them. */
+  permissions?: string[] | null;
 }
 
 export interface TokenUser {
   id: string;
   account: string;
   role: string;
+  /** Scantrust API permission strings, or null for all of them. */
+  permissions: string[] | null;
 }
 
 /**
@@ -58,6 +62,7 @@ export class AccountRepository {
       user.last_name,
       user.role,
       user.token_hash,
+      user.permissions ?? null,
     ]);
     return id;
   }

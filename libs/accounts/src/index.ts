@@ -5,3 +5,4 @@ export * from './auth.service';
 export * from './static-token';
 export * from './create-user.dto';
 export * from './users.service';
+export * from './scantrust-permissions';

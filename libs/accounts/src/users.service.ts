@@ -4,6 +4,7 @@ import { Actor, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { AccountRepository } from './account.repository';
 import { CreateUserDto } from './create-user.dto';
+import { SCANTRUST_PERMISSIONS } from './scantrust-permissions';
 import { hashToken, newToken } from './static-token';
 
 export interface CreatedUser {
@@ -11,6 +12,8 @@ export interface CreatedUser {
   email: string;
   role: string;
   account: string;
+  /** Scantrust API permission strings (all of them unless the admin chose). */
+  permissions: string[];
   /** The static token, in clear this once; only its hash is stored. */
   token: string;
 }
@@ -47,10 +50,18 @@ export class UsersService {
             last_name: dto.last_name ?? null,
             role: dto.role,
             token_hash: hashToken(token),
+            permissions: dto.permissions ?? null,
           },
           tx,
         );
-        return { id, email: dto.email, role: dto.role, account, token };
+        return {
+          id,
+          email: dto.email,
+          role: dto.role,
+          account,
+          permissions: dto.permissions ?? [...SCANTRUST_PERMISSIONS],
+          token,
+        };
       });
     } catch (error) {
       throw translateWriteError(error, 'users');

@@ -7,6 +7,7 @@ import { CodePlanService } from './plan/code-plan.service';
 import { CodePoolCheckService } from './pool/code-pool-check.service';
 import { CodePoolEntity } from './pool/code-pool.entity';
 import { CodePoolWriter } from './pool/code-pool.writer';
+import { CustomCodeRepository } from './custom-code/custom-code.repository';
 import { CODE_SOURCE_FACTORY, defaultCodeSourceFactory } from './generation/code-source';
 import { IdentifierGenerationService } from './generation/identifier-generation.service';
 import { IdentifierJobEntity } from './identifier-job/identifier-job.entity';
@@ -29,6 +30,7 @@ import { UniqueCodeEntity } from './unique-code/unique-code.entity';
     IdentifierJobWriter,
     CodePoolWriter,
     CodePoolCheckService,
+    CustomCodeRepository,
     { provide: CODE_SOURCE_FACTORY, useValue: defaultCodeSourceFactory },
   ],
   exports: [
@@ -38,6 +40,7 @@ import { UniqueCodeEntity } from './unique-code/unique-code.entity';
     CodePlanService,
     CodePoolWriter,
     CodePoolCheckService,
+    CustomCodeRepository,
   ],
 })
 export class CodesModule {}

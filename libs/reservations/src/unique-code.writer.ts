@@ -186,6 +186,9 @@ export class UniqueCodeWriter implements CollectionWriter {
           r_account: reservation?.account ?? null,
           set_custom_id: dto.custom_id !== undefined,
           custom_id: dto.custom_id ?? null,
+          activation_status: dto.activation_status ?? null,
+          set_blacklist_reason: dto.blacklist_reason !== undefined,
+          blacklist_reason: dto.blacklist_reason ?? null,
           user: actor.userId,
         });
         if (result.offender) throw refusal(result.offender, dto);

@@ -5,6 +5,7 @@ import { CodePool1795268400000 } from './1795268400000-CodePool';
 import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
 import { TenantRowSecurity1795268800000 } from './1795268800000-TenantRowSecurity';
 import { LookupIndexes1795268850000 } from './1795268850000-LookupIndexes';
+import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ProductlessPoolIndex1795268500000,
   TenantRowSecurity1795268800000,
   LookupIndexes1795268850000,
+  CodeIngestion1795269100000,
 ];
