@@ -2,15 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { BootstrapService } from '@sid/accounts';
-import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@sid/shared/config';
 import { AppModule } from './app.module';
 import { configureGateway } from './gateway.setup';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
-    logger: nestLogLevels(loadConfig().LOG_LEVEL),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   configureGateway(app);
   app.enableShutdownHooks();
   const config = app.get(AppConfig);

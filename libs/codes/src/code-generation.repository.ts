@@ -24,6 +24,7 @@ import {
   SKIP_ROW_TRIGGERS,
   TRUNCATE_STAGING,
 } from './code-generation.sql';
+import { recordEvent } from '@sid/shared/events';
 
 /** The columns every code of one job shares. */
 export interface CodeOwner {
@@ -74,7 +75,15 @@ export class CodeGenerationRepository {
     await inPgTransaction(this.db, async (client) => {
       await client.query(LOCK_JOB, [identifierJobId]);
       await client.query(DISCARD_UNASSIGNED, [identifierJobId]);
-      await client.query(MARK_FAILED, [identifierJobId, message]);
+      const { rows } = await client.query(MARK_FAILED, [identifierJobId, message]);
+      if (rows[0]) {
+        await recordEvent(client, {
+          event: 'identifier_job.failed',
+          account: rows[0].account,
+          subject: identifierJobId,
+          data: { id: identifierJobId, ...rows[0], account: undefined, error_message: message },
+        });
+      }
     });
   }
 

@@ -20,6 +20,8 @@ import { CodePlanService } from './code-plan.service';
 import { CODE_SOURCE_FACTORY, CodeSourceFactory } from './code-source';
 import { IdentifierJobEntity } from './identifier-job.entity';
 import { PermanentJobError } from './identifier-job.exception';
+import { codesGenerated } from '@sid/shared/observability';
+import { NewDomainEvent, recordEvent } from '@sid/shared/events';
 
 export type GenerationOutcome = 'complete' | 'skipped';
 
@@ -66,18 +68,25 @@ export class IdentifierGenerationService {
         if (problem) throw new PermanentJobError(problem);
       }
       const source = plan.type === 'sscc' ? null : this.codeSources(plan);
+      let before = job.quantity_created;
       for (;;) {
         const created = await this.repository.inChunk(owner, (tx) =>
           this.writeChunk(tx, plan, job, source),
         );
         if (created === null) return 'skipped';
+        codesGenerated.inc({ code_type: job.type }, Math.max(0, created - before));
+        before = created;
         await onProgress(created, job.quantity);
         if (created >= job.quantity) break;
       }
-      await this.jobs.update(
-        { id: job.id, status: 'in_progress' },
-        { status: 'complete', error_message: null },
-      );
+      await this.jobs.manager.transaction(async (tx) => {
+        const done = await tx.update(
+          IdentifierJobEntity,
+          { id: job.id, status: 'in_progress' },
+          { status: 'complete', error_message: null },
+        );
+        if (done.affected) await recordEvent(tx, completedEvent(job));
+      });
       await this.wakeReservation(job);
       return 'complete';
     } catch (error) {
@@ -153,4 +162,14 @@ export class IdentifierGenerationService {
     }
     return first;
   }
+}
+
+/** identifier_job.completed, recorded with the status change (outbox). */
+function completedEvent(job: IdentifierJobEntity): NewDomainEvent {
+  return {
+    event: 'identifier_job.completed',
+    account: job.account,
+    subject: job.id,
+    data: { id: job.id, type: job.type, product: job.product, quantity: job.quantity },
+  };
 }

@@ -13,6 +13,8 @@ import {
   RECORD_EXPORT_FAILURE,
 } from './export.sql';
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS } from './formats';
+import { codesExported } from '@sid/shared/observability';
+import { recordEvent } from '@sid/shared/events';
 
 interface ReservationRow extends ExportSubject {
   account: string;
@@ -89,12 +91,22 @@ export class ReservationExportService {
           reservation.user_created,
         ]);
         await client.query(COMPLETE_RESERVATION, [reservation.id, fileId]);
+        const data = { id: reservation.id, export_file: fileId, quantity: rows, export_type: type };
+        for (const event of ['code_reservation.completed', 'export.ready'] as const) {
+          await recordEvent(client, {
+            event,
+            account: reservation.account,
+            subject: reservation.id,
+            data,
+          });
+        }
         return true;
       });
       if (!completed) {
         await this.storage.delete(key);
         return 'skipped';
       }
+      codesExported.inc({ export_type: type }, rows);
     } catch (error) {
       await this.storage
         .delete(key)

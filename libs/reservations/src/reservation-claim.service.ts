@@ -18,6 +18,8 @@ import {
   RELEASE_RESERVED,
   SET_FINAL_STATUS,
 } from './reservation.sql';
+import { codesClaimed } from '@sid/shared/observability';
+import { recordEvent } from '@sid/shared/events';
 
 interface LockedReservation {
   id: string;
@@ -90,7 +92,7 @@ export class ReservationClaimService {
       const reservation = rows[0];
       if (!reservation || !ACTIVE.includes(reservation.status) || reservation.export_file) return;
       if (reservation.quantity_reserved >= reservation.quantity) return;
-      await this.failInTransaction(client, reservationId, message.slice(0, 2000));
+      await this.failInTransaction(client, reservation, message.slice(0, 2000));
     });
   }
 
@@ -111,6 +113,8 @@ export class ReservationClaimService {
     );
     const count = claimed.rowCount ?? 0;
     if (count > 0) await client.query(ADD_RESERVED, [reservation.id, count]);
+    // Counted just before the commit: a batch whose commit then fails is counted once too many.
+    codesClaimed.inc({ code_type: reservation.code_type }, count);
     if (count === need) return 'reserved';
     if (count === batch) return 'more';
     if (count === 0) await client.query(MARK_IN_PROGRESS, [reservation.id]);
@@ -130,7 +134,7 @@ export class ReservationClaimService {
     if (job && job.status === 'error') {
       return this.failInTransaction(
         client,
-        reservation.id,
+        reservation,
         `Not enough unassigned codes, and generating the missing ${missing} failed: ${job.error_message ?? 'unknown error'}`,
       );
     }
@@ -143,7 +147,7 @@ export class ReservationClaimService {
     if (reservation.code_type === 'sscc' && !like) {
       return this.failInTransaction(
         client,
-        reservation.id,
+        reservation,
         `Not enough unassigned SSCC codes (${missing} missing), and neither a code pool nor an earlier SSCC job says which company prefix to continue.`,
       );
     }
@@ -172,11 +176,17 @@ export class ReservationClaimService {
 
   private async failInTransaction(
     client: PoolClient,
-    reservationId: string,
+    { id: reservationId, account, product, code_type, quantity }: LockedReservation,
     message: string,
   ): Promise<'failed'> {
     await client.query(RELEASE_RESERVED, [reservationId]);
     await client.query(SET_FINAL_STATUS, [reservationId, 'error', message, null]);
+    await recordEvent(client, {
+      event: 'code_reservation.failed',
+      account,
+      subject: reservationId,
+      data: { id: reservationId, product, code_type, quantity, error_message: message },
+    });
     return 'failed';
   }
 }

@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './app-process';
 export * from './transaction-holders';
 export * from './worker-test-env';
+export * from './free-port';
