@@ -8,9 +8,11 @@ import { ExportsModule } from '@sid/exports';
 import { CodeReservationWriter, ReservationsModule, UniqueCodeWriter } from '@sid/reservations';
 import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule } from '@sid/shared/database';
+import { LoggingModule } from '@sid/shared/observability';
 import { COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
 import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
+import { WebhooksModule, WebhookWriter } from '@sid/webhooks';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { PublicErrorFilter } from './errors/public-error.filter';
 import { FilesController } from './files/files.controller';
@@ -20,6 +22,7 @@ import { GraphqlService } from './graphql/graphql.service';
 import { ItemsReadService } from './items/items-read.service';
 import { ItemsController } from './items/items.controller';
 import { ServerController } from './server/server.controller';
+import { MetricsController } from './ops/metrics.controller';
 import { UsersController } from './users/users.controller';
 import { RedisHealthIndicator } from './server/redis.health';
 import { ItemReferenceRepository } from './items/item-reference.repository';
@@ -34,11 +37,13 @@ const WRITERS = [
   UniqueCodeWriter,
   CodeReservationWriter,
   CodePoolWriter,
+  WebhookWriter,
 ];
 
 @Module({
   imports: [
     ConfigModule,
+    LoggingModule,
     DatabaseModule,
     QueueModule.forRoot(),
     StorageModule,
@@ -48,6 +53,7 @@ const WRITERS = [
     CodesModule,
     ReservationsModule,
     ExportsModule,
+    WebhooksModule,
   ],
   controllers: [
     ServerController,
@@ -55,6 +61,7 @@ const WRITERS = [
     FilesController,
     UsersController,
     GraphqlController,
+    MetricsController,
   ],
   providers: [
     ItemsReadService,

@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
 import { ExportsModule } from '@sid/exports';
 import { ConfigModule } from '@sid/shared/config';
+import { EventsModule } from '@sid/shared/events';
 import { DatabaseModule } from '@sid/shared/database';
+import { LoggingModule } from '@sid/shared/observability';
 import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
 import { ExportProcessor } from './export.processor';
 import { ExportSweep } from './export.sweep';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, QueueModule.forRoot(), StorageModule, ExportsModule],
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    QueueModule.forRoot(),
+    StorageModule,
+    ExportsModule,
+    EventsModule,
+  ],
   providers: [ExportProcessor, ExportSweep],
 })
 export class ExportWorkerModule {}

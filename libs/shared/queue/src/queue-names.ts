@@ -13,6 +13,7 @@ export enum QueueName {
   CodeReservation = 'code-reservation',
   CodeExport = 'code-export',
   CodePool = 'code-pool',
+  WebhookDelivery = 'webhook-delivery',
 }
 
 export enum JobName {
@@ -21,6 +22,7 @@ export enum JobName {
   ExportReservation = 'export-reservation',
   CheckPools = 'check-pools',
   SweepExportObjects = 'sweep-export-objects',
+  DeliverWebhook = 'deliver-webhook',
 }
 
 export interface GenerateIdentifiersPayload {
@@ -43,12 +45,18 @@ export interface CheckPoolsPayload {
 /** Scheduled: every export object older than the grace period is checked. */
 export type SweepExportObjectsPayload = Record<string, never>;
 
+/** One delivery of one event to one webhook (its `webhook_delivery` row). */
+export interface DeliverWebhookPayload {
+  deliveryId: string;
+}
+
 export interface JobPayloads {
   [JobName.GenerateIdentifiers]: GenerateIdentifiersPayload;
   [JobName.ClaimCodes]: ClaimCodesPayload;
   [JobName.ExportReservation]: ExportReservationPayload;
   [JobName.CheckPools]: CheckPoolsPayload;
   [JobName.SweepExportObjects]: SweepExportObjectsPayload;
+  [JobName.DeliverWebhook]: DeliverWebhookPayload;
 }
 
 /** Which queue each job goes to. */
@@ -58,6 +66,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.ExportReservation]: QueueName.CodeExport,
   [JobName.CheckPools]: QueueName.CodePool,
   [JobName.SweepExportObjects]: QueueName.CodeExport,
+  [JobName.DeliverWebhook]: QueueName.WebhookDelivery,
 };
 
 /**

@@ -4,6 +4,7 @@ import { EpcMode1795268100000 } from './1795268100000-EpcMode';
 import { CodePool1795268400000 } from './1795268400000-CodePool';
 import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
 import { TenantRowSecurity1795268800000 } from './1795268800000-TenantRowSecurity';
+import { EventsAndWebhooks1795269000000 } from './1795269000000-EventsAndWebhooks';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CodePool1795268400000,
   ProductlessPoolIndex1795268500000,
   TenantRowSecurity1795268800000,
+  EventsAndWebhooks1795269000000,
 ];

@@ -1,0 +1,5 @@
+export * from './metrics';
+export * from './request-context';
+export * from './logger-options';
+export * from './logging.module';
+export * from './http-observability.middleware';
