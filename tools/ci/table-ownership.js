@@ -30,6 +30,11 @@ const TABLE_OWNERS = {
   },
   code_reservation: { owner: 'reservations', repository: 'ReservationRepository' },
   file: { owner: 'exports', repository: 'FileRepository' },
+  // Services of codes, reservations and exports record events by calling EventOutboxRepository
+  // with their own transaction's client: the SQL stays here, the transaction is theirs.
+  event_outbox: { owner: 'shared-events', repository: 'EventOutboxRepository' },
+  webhook: { owner: 'webhooks', repository: 'WebhookRepository' },
+  webhook_delivery: { owner: 'webhooks', repository: 'WebhookRepository' },
 };
 
 module.exports = { TABLE_OWNERS };
