@@ -5,6 +5,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom
  * (module scope), so that an app booted twice in one test process does not register them twice.
  * Names start with `sid_`; the Grafana dashboard and the PrometheusRule in k8s/monitoring read
  * exactly these names, so renaming one is a change to both.
+ *
+ * In the gateway's cluster mode (GATEWAY_WORKERS > 1) a scrape gets every worker's metrics
+ * aggregated (cluster-metrics.ts): counters and histograms are summed, which is right for counts
+ * of requests, jobs and codes. Gauges say how: those read from a shared source (Redis, PostgreSQL)
+ * or meaning "the longest" take the `max`, since summing would count one queue once per process.
  */
 export const metricsRegistry = register;
 
@@ -28,6 +33,7 @@ export const jobDuration = new Histogram({
 
 /** Jobs of each queue by state, read from Redis on a timer (every METRICS_INTERVAL_MS). */
 export const queueJobs = new Gauge({
+  aggregator: 'max',
   name: 'sid_queue_jobs',
   help: 'BullMQ jobs per queue and state (waiting, active, delayed, failed, prioritized)',
   labelNames: ['queue', 'state'] as const,
@@ -55,24 +61,28 @@ const POOL_LABELS = ['account', 'product', 'code_type'] as const;
 
 /** Pool health: computed by the generator worker on a timer from PostgreSQL (see PoolHealthMetrics). */
 export const poolUnassigned = new Gauge({
+  aggregator: 'max',
   name: 'sid_pool_unassigned_codes',
   help: 'Unassigned codes left in a code pool',
   labelNames: POOL_LABELS,
 });
 
 export const poolLowWaterMark = new Gauge({
+  aggregator: 'max',
   name: 'sid_pool_low_water_mark',
   help: 'The configured minimum of unassigned codes of a code pool (min_unassigned)',
   labelNames: POOL_LABELS,
 });
 
 export const poolClaimRate = new Gauge({
+  aggregator: 'max',
   name: 'sid_pool_claim_rate_per_second',
   help: "Codes claimed from a pool per second, over the last hour's samples",
   labelNames: POOL_LABELS,
 });
 
 export const poolExhaustion = new Gauge({
+  aggregator: 'max',
   name: 'sid_pool_exhaustion_seconds',
   help: "Estimated seconds until a pool is empty at the last hour's claim rate (+Inf: no claims)",
   labelNames: POOL_LABELS,
@@ -80,12 +90,14 @@ export const poolExhaustion = new Gauge({
 
 /** The longest-running job of this process per queue and name, and what its size predicts. */
 export const jobRunning = new Gauge({
+  aggregator: 'max',
   name: 'sid_job_running_seconds',
   help: 'How long the longest job now running in this process has run',
   labelNames: ['queue', 'name'] as const,
 });
 
 export const jobExpected = new Gauge({
+  aggregator: 'max',
   name: 'sid_job_expected_seconds',
   help: 'How long the longest-running job of this process should take, from its size',
   labelNames: ['queue', 'name'] as const,
