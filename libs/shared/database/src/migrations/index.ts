@@ -5,6 +5,7 @@ import { CodePool1795268400000 } from './1795268400000-CodePool';
 import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
 import { TenantRowSecurity1795268800000 } from './1795268800000-TenantRowSecurity';
 import { EventsAndWebhooks1795269000000 } from './1795269000000-EventsAndWebhooks';
+import { WebhookRowSecurity1795269100000 } from './1795269100000-WebhookRowSecurity';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ProductlessPoolIndex1795268500000,
   TenantRowSecurity1795268800000,
   EventsAndWebhooks1795269000000,
+  WebhookRowSecurity1795269100000,
 ];
