@@ -100,6 +100,32 @@ describe('webhook items', () => {
     }
   });
 
+  it("passes the gateway's write guard before its own rules", async () => {
+    // The guard's column rule (no NUL) answers before the DTO's list of events would.
+    const created = await http()
+      .post('/items/webhook')
+      .set(auth(partnerToken))
+      .send({ url: 'http://127.0.0.1:9/', events: ['export.ready\u0000'] });
+    expect(created.status).toBe(400);
+    expect(created.body.errors[0].message).toContain('NUL');
+    const { id } = (
+      await http()
+        .post('/items/webhook')
+        .set(auth(partnerToken))
+        .send({ url: 'http://127.0.0.1:9/', events: ['export.ready'] })
+        .expect(200)
+    ).body.data;
+    const patched = await http()
+      .patch(`/items/webhook/${id}`)
+      .set(auth(partnerToken))
+      .send({ url: `http://127.0.0.1:9/${'x'.repeat(2000)}` });
+    expect(patched.status).toBe(400);
+    expect(patched.body.errors[0].message).toContain('"url" must be at most 2000 characters');
+    // A path id that is no uuid is the guard's 400 too, not a database error.
+    const odd = await http().patch('/items/webhook/not-a-uuid').set(auth(partnerToken)).send({});
+    expect(odd.status).toBe(400);
+  });
+
   it('serves the delivery log read-only', async () => {
     const list = await http().get('/items/webhook_delivery').set(auth(partnerToken)).expect(200);
     expect(list.body.data).toEqual([]);
