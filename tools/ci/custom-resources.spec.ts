@@ -125,7 +125,13 @@ describe('what the platform publishes', () => {
     expect(known.has('sid_pool_exhaustion_seconds')).toBe(true);
     expect(known.has('sid_queue_jobs_count')).toBe(false);
     expect(checks.readKnownQueues()).toEqual(
-      new Set(['identifier-generation', 'code-reservation', 'code-export', 'code-pool']),
+      new Set([
+        'identifier-generation',
+        'code-reservation',
+        'code-export',
+        'code-pool',
+        'webhook-delivery',
+      ]),
     );
   });
 

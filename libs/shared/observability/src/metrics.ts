@@ -33,10 +33,10 @@ export const jobDuration = new Histogram({
 
 /** Jobs of each queue by state, read from Redis on a timer (every METRICS_INTERVAL_MS). */
 export const queueJobs = new Gauge({
-  aggregator: 'max',
   name: 'sid_queue_jobs',
   help: 'BullMQ jobs per queue and state (waiting, active, delayed, failed, prioritized)',
   labelNames: ['queue', 'state'] as const,
+  aggregator: 'max',
 });
 
 export const codesGenerated = new Counter({
@@ -61,46 +61,46 @@ const POOL_LABELS = ['account', 'product', 'code_type'] as const;
 
 /** Pool health: computed by the generator worker on a timer from PostgreSQL (see PoolHealthMetrics). */
 export const poolUnassigned = new Gauge({
-  aggregator: 'max',
   name: 'sid_pool_unassigned_codes',
   help: 'Unassigned codes left in a code pool',
   labelNames: POOL_LABELS,
+  aggregator: 'max',
 });
 
 export const poolLowWaterMark = new Gauge({
-  aggregator: 'max',
   name: 'sid_pool_low_water_mark',
   help: 'The configured minimum of unassigned codes of a code pool (min_unassigned)',
   labelNames: POOL_LABELS,
+  aggregator: 'max',
 });
 
 export const poolClaimRate = new Gauge({
-  aggregator: 'max',
   name: 'sid_pool_claim_rate_per_second',
   help: "Codes claimed from a pool per second, over the last hour's samples",
   labelNames: POOL_LABELS,
+  aggregator: 'max',
 });
 
 export const poolExhaustion = new Gauge({
-  aggregator: 'max',
   name: 'sid_pool_exhaustion_seconds',
   help: "Estimated seconds until a pool is empty at the last hour's claim rate (+Inf: no claims)",
   labelNames: POOL_LABELS,
+  aggregator: 'max',
 });
 
 /** The longest-running job of this process per queue and name, and what its size predicts. */
 export const jobRunning = new Gauge({
-  aggregator: 'max',
   name: 'sid_job_running_seconds',
   help: 'How long the longest job now running in this process has run',
   labelNames: ['queue', 'name'] as const,
+  aggregator: 'max',
 });
 
 export const jobExpected = new Gauge({
-  aggregator: 'max',
   name: 'sid_job_expected_seconds',
   help: 'How long the longest-running job of this process should take, from its size',
   labelNames: ['queue', 'name'] as const,
+  aggregator: 'max',
 });
 
 /** Each attempt to deliver a webhook, by event and whether the receiver took it (2xx). */
