@@ -11,11 +11,11 @@ import {
   Query,
 } from '@nestjs/common';
 import { InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { Actor, COLLECTION_WRITERS, CollectionWriter, createdItem } from '@sid/shared/items';
 import { assertItemId } from '@sid/gateway-query';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { batchUpdates } from './batch-update';
-import { COLLECTIONS, ITEM_COLLECTIONS } from './collections';
+import { COLLECTIONS, ITEM_COLLECTIONS, REST_ONLY_COLLECTIONS } from './collections';
 import { ItemsReadService, scopeOf } from './items-read.service';
 
 type RawQuery = Record<string, unknown>;
@@ -71,8 +71,9 @@ export class ItemsController {
         'Send one item per request: creating several items at once is not supported yet.',
       );
     }
-    const id = await writer.create(actor, asObject(body));
-    return { data: await this.reads.readOne(actor, collection, id, query) };
+    const { id, once } = createdItem(await writer.create(actor, asObject(body)));
+    const item = await this.reads.readOne(actor, collection, id, query);
+    return { data: { ...(item as Record<string, unknown>), ...once } };
   }
 
   /** Batch update (keys, query or a list of items): all or nothing; answers the updated items. */
@@ -122,7 +123,8 @@ export class ItemsController {
   }
 
   private known(collection: string): string {
-    if (!(ITEM_COLLECTIONS as readonly string[]).includes(collection)) {
+    const known: readonly string[] = [...ITEM_COLLECTIONS, ...REST_ONLY_COLLECTIONS];
+    if (!known.includes(collection)) {
       throw new InvalidPayloadError(`Collection "${collection}" does not exist.`, { collection });
     }
     return collection;

@@ -23,8 +23,11 @@ export interface BatchUpdate {
  */
 export interface CollectionWriter {
   readonly collection: string;
-  /** Validates and stores one item; returns its primary key. */
-  create(actor: Actor, input: Record<string, unknown>): Promise<string>;
+  /**
+   * Validates and stores one item; returns its primary key, or with it fields shown in this one
+   * answer and never readable again (a webhook's secret).
+   */
+  create(actor: Actor, input: Record<string, unknown>): Promise<string | CreatedItem>;
   update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void>;
   delete(actor: Actor, id: string): Promise<void>;
   /**
@@ -32,6 +35,17 @@ export interface CollectionWriter {
    * part in one transaction, all or nothing. Returns the primary keys of the changed items.
    */
   updateMany?(actor: Actor, updates: BatchUpdate[]): Promise<string[]>;
+}
+
+export interface CreatedItem {
+  id: string;
+  /** Added to the answer of the creation only: not fields of the collection. */
+  once: Record<string, unknown>;
+}
+
+/** The primary key and the shown-once fields of what `create` returned. */
+export function createdItem(created: string | CreatedItem): CreatedItem {
+  return typeof created === 'string' ? { id: created, once: {} } : created;
 }
 
 /** Nest injection token under which every writer is collected. */
