@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
@@ -16,6 +16,10 @@ import {
   QueryScope,
 } from '@sid/shared/items';
 import { COLLECTIONS } from './collections';
+import { streamItems } from './items-stream';
+
+/** Lists longer than this are streamed from a cursor (see streamItems). */
+const STREAM_ABOVE = 1000;
 
 export interface ItemList {
   data: unknown[];
@@ -48,7 +52,34 @@ export class ItemsReadService {
       query.aggregate || query.groupBy.length > 0
         ? await this.items(compileAggregateQuery(COLLECTIONS, collection, query, scope))
         : await this.items(compileItemQuery(COLLECTIONS, collection, query, scope));
-    if (query.meta.length === 0) return { data };
+    const meta = await this.meta(collection, query, scope);
+    return meta ? { data, meta } : { data };
+  }
+
+  /**
+   * `GET /items/<collection>`: as readMany, but a list of more than STREAM_ABOVE rows
+   * (`limit=-1` above all) is streamed from a cursor rather than gathered in memory.
+   */
+  async listResponse(
+    actor: Actor,
+    collection: string,
+    raw: Record<string, unknown>,
+  ): Promise<ItemList | StreamableFile> {
+    const query = this.parse(raw);
+    if (query.aggregate || query.groupBy.length > 0 || query.limit <= STREAM_ABOVE) {
+      return this.readMany(actor, collection, raw);
+    }
+    const scope = scopeOf(actor);
+    const compiled = compileItemQuery(COLLECTIONS, collection, query, scope);
+    return streamItems(this.db, compiled, await this.meta(collection, query, scope));
+  }
+
+  private async meta(
+    collection: string,
+    query: ItemQuery,
+    scope: QueryScope,
+  ): Promise<ItemList['meta'] | undefined> {
+    if (query.meta.length === 0) return undefined;
     // Without filter or search both counts are the same statement: it runs once.
     const unfiltered = query.filter === null && query.search === null;
     const counts = new Map<'total' | 'filter', Promise<number>>();
@@ -69,7 +100,7 @@ export class ItemsReadService {
     );
     const meta: ItemList['meta'] = {};
     query.meta.forEach((kind, i) => (meta[kind] = values[i]));
-    return { data, meta };
+    return meta;
   }
 
   /** One item by primary key; 403 when it does not exist for the caller (as Directus does). */
@@ -122,6 +153,53 @@ export class ItemsReadService {
     return this.items(
       compileItemQuery(COLLECTIONS, collection, { ...query, filter }, scopeOf(actor)),
     );
+  }
+
+  /**
+   * What a batch create answers: every created item (whatever `limit`, `offset` or `sort` say),
+   * in the order the keys were created, each with the request's `fields`.
+   */
+  async readCreated(
+    actor: Actor,
+    collection: string,
+    keys: string[],
+    raw: Record<string, unknown>,
+  ): Promise<unknown[]> {
+    if (keys.length === 0) return [];
+    const primaryKey = COLLECTIONS.get(collection).primaryKey;
+    const query = this.parse({ ...raw, limit: undefined, offset: undefined, page: undefined });
+    // The key is read to put the items in order, and left out again when it was not asked for.
+    const asked = query.fields.some((path) => path === primaryKey || /^\*(\.|$)/.test(path));
+    const fields = asked ? query.fields : [...query.fields, primaryKey];
+    const byKeys: FilterNode = {
+      type: 'condition',
+      field: primaryKey,
+      operator: '_in',
+      value: keys,
+      path: 'keys',
+    };
+    const rows = (await this.items(
+      compileItemQuery(
+        COLLECTIONS,
+        collection,
+        {
+          ...query,
+          fields,
+          filter: query.filter ? { type: 'and', nodes: [byKeys, query.filter] } : byKeys,
+          sort: [],
+          limit: keys.length,
+          offset: 0,
+        },
+        scopeOf(actor),
+      ),
+    )) as Record<string, unknown>[];
+    const byKey = new Map(rows.map((row) => [String(row[primaryKey]), row]));
+    return keys.flatMap((key) => {
+      const row = byKey.get(key);
+      if (!row) return [];
+      if (!asked) delete row[primaryKey];
+      return [row];
+    });
   }
 
   private async items({ sql, params }: CompiledQuery): Promise<unknown[]> {

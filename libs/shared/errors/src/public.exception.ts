@@ -58,3 +58,15 @@ export class RecordNotUniqueError extends PublicError {
   readonly code = 'RECORD_NOT_UNIQUE';
   readonly status = 400;
 }
+
+/** An Idempotency-Key used again with another request (method, path or body). */
+export class IdempotencyKeyReusedError extends PublicError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly status = 422;
+}
+
+/** An Idempotency-Key whose first request is still running. */
+export class IdempotencyKeyInUseError extends PublicError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+  readonly status = 409;
+}

@@ -18,7 +18,7 @@
  *   _nempty; _and / _or (arrays or qs numeric-key objects); m2o `filter[product][gtin][_eq]`;
  *   o2m `filter[codes][code][_eq]` (some related row matches), `_some` / `_none`.
  *   Dynamic values `$NOW`, `$NOW(-1 day)` (second…year) and `$CURRENT_USER`.
- * - sort (own columns; m2o sorts by key; primary key always appended), limit (-1 = maxLimit),
+ * - sort (own columns; m2o sorts by key; primary key always appended), limit (-1 = every row, or a 400 when a maxLimit is set),
  *   offset, page, search (ILIKE over searchFields, else every string field), meta
  *   (total_count, filter_count, *), aggregate (count, countDistinct, sum, sumDistinct, avg,
  *   avgDistinct, min, max), groupBy (plain fields), deep (_limit, _offset, _sort, _filter on
@@ -37,6 +37,7 @@
 export * from './actor';
 export * from './collection-definition';
 export * from './collection-writer';
+export * from './prepare-each';
 export * from './validate-payload';
 export * from './collection-registry';
 export * from './item-query';

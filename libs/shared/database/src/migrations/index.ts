@@ -3,6 +3,8 @@ import { CodeSequencesAndReservationJobs1795268000000 } from './1795268000000-Co
 import { EpcMode1795268100000 } from './1795268100000-EpcMode';
 import { CodePool1795268400000 } from './1795268400000-CodePool';
 import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
+import { UserSessions1795268900000 } from './1795268900000-UserSessions';
+import { IdempotencyKeys1795268900100 } from './1795268900100-IdempotencyKeys';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   EpcMode1795268100000,
   CodePool1795268400000,
   ProductlessPoolIndex1795268500000,
+  UserSessions1795268900000,
+  IdempotencyKeys1795268900100,
 ];
