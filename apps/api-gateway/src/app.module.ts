@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsModule } from '@sid/accounts';
 import { CatalogModule, DomainWriter, OrganisationWriter, ProductWriter } from '@sid/catalog';
@@ -11,12 +11,14 @@ import { DatabaseModule } from '@sid/shared/database';
 import { COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
 import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
+import { AuthController } from './auth/auth.controller';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { PublicErrorFilter } from './errors/public-error.filter';
 import { FilesController } from './files/files.controller';
 import { GraphqlItemsResolver } from './graphql/graphql-items.resolver';
 import { GraphqlController } from './graphql/graphql.controller';
 import { GraphqlService } from './graphql/graphql.service';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ItemsReadService } from './items/items-read.service';
 import { ItemsController } from './items/items.controller';
 import { ServerController } from './server/server.controller';
@@ -55,6 +57,7 @@ const WRITERS = [
     FilesController,
     UsersController,
     GraphqlController,
+    AuthController,
   ],
   providers: [
     ItemsReadService,
@@ -66,6 +69,7 @@ const WRITERS = [
     ItemReferenceRepository,
     WriteGuard,
     RateLimits,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     {
       provide: COLLECTION_WRITERS,
       inject: [WriteGuard, ...WRITERS],

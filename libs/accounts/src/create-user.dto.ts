@@ -26,6 +26,13 @@ export class CreateUserDto {
   @MinLength(16)
   token?: string;
 
+  /** For `POST /auth/login`; stored as an argon2 hash, never shown. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password?: string;
+
   /** Existing account; or leave it out and give `account_name` to create one. */
   @IsOptional()
   @IsUuidLike()
@@ -36,4 +43,24 @@ export class CreateUserDto {
   @MinLength(1)
   @MaxLength(200)
   account_name?: string;
+}
+
+/** `PATCH /users/<id>` (admins, or a user for themself): names and password. */
+export class UpdateUserDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  first_name?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  last_name?: string | null;
+
+  /** A new password (argon2-hashed); null removes it, leaving the static token only. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password?: string | null;
 }

@@ -25,6 +25,12 @@ export interface CollectionWriter {
   readonly collection: string;
   /** Validates and stores one item; returns its primary key. */
   create(actor: Actor, input: Record<string, unknown>): Promise<string>;
+  /**
+   * Batch create (`POST /items/<collection>` with an array): checks every item first (see
+   * prepareEach), then stores all of them in one transaction or none. Returns the primary keys
+   * in the order of `inputs`. A collection without it is created one item at a time.
+   */
+  createMany?(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]>;
   update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void>;
   delete(actor: Actor, id: string): Promise<void>;
   /**

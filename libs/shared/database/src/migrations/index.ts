@@ -4,6 +4,8 @@ import { EpcMode1795268100000 } from './1795268100000-EpcMode';
 import { CodePool1795268400000 } from './1795268400000-CodePool';
 import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
 import { TenantRowSecurity1795268800000 } from './1795268800000-TenantRowSecurity';
+import { UserSessions1795268900000 } from './1795268900000-UserSessions';
+import { IdempotencyKeys1795268900100 } from './1795268900100-IdempotencyKeys';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   CodePool1795268400000,
   ProductlessPoolIndex1795268500000,
   TenantRowSecurity1795268800000,
+  UserSessions1795268900000,
+  IdempotencyKeys1795268900100,
 ];

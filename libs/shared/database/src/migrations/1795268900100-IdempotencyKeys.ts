@@ -1,0 +1,29 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `Idempotency-Key` on POST/PATCH/DELETE (Stripe's semantics): the first answer for a key is
+ * kept per account for 24 hours, with a fingerprint of the request it answered. A row is
+ * `running` while its first request runs, then `done` with the status and body to replay.
+ */
+export class IdempotencyKeys1795268900100 implements MigrationInterface {
+  name = 'IdempotencyKeys1795268900100';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE idempotency_key (
+        account uuid NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+        key text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+        fingerprint text NOT NULL,
+        status text NOT NULL CHECK (status IN ('running', 'done')),
+        response_status integer,
+        response_body jsonb,
+        date_created timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (account, key)
+      );
+      CREATE INDEX idempotency_key_date_created_idx ON idempotency_key (date_created);`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE idempotency_key`);
+  }
+}
