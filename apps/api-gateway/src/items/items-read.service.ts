@@ -69,7 +69,8 @@ export class ItemsReadService {
 
   /**
    * `GET /items/<collection>`: as readMany, but a list of more than STREAM_ABOVE rows
-   * (`limit=-1` above all) is streamed from a cursor rather than gathered in memory.
+   * (`limit=-1` above all) is streamed from a cursor rather than gathered in memory. A partner's
+   * cursor runs as the tenant role with its account set, as every other read of theirs does.
    */
   async listResponse(
     actor: Actor,
@@ -86,7 +87,10 @@ export class ItemsReadService {
       query.meta.length === 0
         ? undefined
         : await this.reading(actor, (run) => this.meta(run, collection, query, scope));
-    return streamItems(this.db, compiled, meta);
+    return streamItems(this.db, compiled, {
+      meta,
+      tenantAccount: (await this.asTenant(actor)) ? actor.accountId : undefined,
+    });
   }
 
   private async meta(

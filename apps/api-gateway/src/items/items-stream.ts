@@ -16,14 +16,15 @@ const ROWS_PER_CHUNK = 1000;
  *
  * The first batch is read before anything is sent, so a failing statement is answered with the
  * usual error envelope; a failure after that cuts the connection (a truncated body never looks
- * complete). A client that goes away stops the cursor and frees its connection.
+ * complete). A client that goes away stops the cursor and frees its connection. With
+ * `tenantAccount` the cursor reads as that tenant, under the row-level security policies.
  */
 export async function streamItems(
   db: DataSource,
   { sql, params }: CompiledQuery,
-  meta?: Record<string, number>,
+  { meta, tenantAccount }: { meta?: Record<string, number>; tenantAccount?: string } = {},
 ): Promise<StreamableFile> {
-  const batches = cursorRows(db, sql, params, { batchSize: ROWS_PER_CHUNK });
+  const batches = cursorRows(db, sql, params, { batchSize: ROWS_PER_CHUNK, tenantAccount });
   const first = await batches.next();
   const stream = Readable.from(jsonBody(first, batches, meta), { highWaterMark: 1 });
   return new StreamableFile(stream, { type: 'application/json; charset=utf-8' });

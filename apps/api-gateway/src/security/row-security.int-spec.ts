@@ -85,6 +85,24 @@ describe('row-level security backstop', () => {
     },
   );
 
+  it.each(['product', 'code_pool'])(
+    "a streamed limit=-1 read of %s that forgot its account filter still sees only the caller's rows",
+    async (collection) => {
+      await withoutAccountFilter(collection, async () => {
+        const list = await http
+          .get(`/items/${collection}?fields=account&limit=-1&meta=total_count`)
+          .set(as(tokenB))
+          .expect(200);
+        // Streamed from the cursor (chunked), not gathered and sent with a length.
+        expect(list.headers['transfer-encoding']).toBe('chunked');
+        expect(JSON.parse(list.text)).toEqual({
+          data: [{ account: accountB }],
+          meta: { total_count: 1 },
+        });
+      });
+    },
+  );
+
   it('the tenant role may only read', async () => {
     const attempt = db.transaction(async (tx) => {
       await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);

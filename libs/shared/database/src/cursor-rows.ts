@@ -1,10 +1,16 @@
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { becomeTenant } from './tenant-transaction';
 
 export interface CursorOptions {
   /** Rows per FETCH: what is held in memory at once. */
   batchSize?: number;
+  /**
+   * Read as this account's tenant (the row-level security role with `sid.account` set, see
+   * inTenantTransaction), for the whole cursor. Absent: as the connection's own user.
+   */
+  tenantAccount?: string;
 }
 
 /** Every column comes back as PostgreSQL's text (json stays the JSON text it already is). */
@@ -23,7 +29,7 @@ export async function* cursorRows(
   db: DataSource,
   sql: string,
   params: unknown[],
-  { batchSize = 1000 }: CursorOptions = {},
+  { batchSize = 1000, tenantAccount }: CursorOptions = {},
 ): AsyncGenerator<Record<string, string>[], void, undefined> {
   const [client, release] = (await (db.driver as PostgresDriver).obtainMasterConnection()) as [
     PoolClient,
@@ -39,6 +45,7 @@ export async function* cursorRows(
   };
   try {
     await client.query('BEGIN READ ONLY');
+    if (tenantAccount !== undefined) await becomeTenant(client, tenantAccount);
     await client.query(`DECLARE rows_cursor NO SCROLL CURSOR FOR ${sql}`, params);
     for (;;) {
       const { rows } = await client.query<Record<string, string>>({
