@@ -103,6 +103,17 @@ describe('row-level security backstop', () => {
     },
   );
 
+  it('the tenant role may not read sessions or idempotency keys at all', async () => {
+    for (const table of ['user_session', 'idempotency_key']) {
+      const attempt = db.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
+        await tx.query(`SET LOCAL ROLE sid_tenant`);
+        await tx.query(`SELECT count(*) FROM ${table}`);
+      });
+      await expect(attempt).rejects.toThrow(/permission denied/);
+    }
+  });
+
   it('the tenant role may only read', async () => {
     const attempt = db.transaction(async (tx) => {
       await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);

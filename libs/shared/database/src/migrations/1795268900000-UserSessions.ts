@@ -5,6 +5,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * token, or both. Each sign-in starts a session family; every refresh rotates its refresh token
  * (a new row, the old one stamped `rotated_at`). Only SHA-256 hashes of refresh tokens are kept.
  * A rotated token used again revokes the whole family: it was stolen, or copied.
+ *
+ * No partner reads sessions (they are no item collection), so the tenant role of the row-level
+ * security migration, which is granted SELECT on every new table by default, loses it here: a
+ * statement running as a tenant can never see a refresh token's hash, its own account's or not.
  */
 export class UserSessions1795268900000 implements MigrationInterface {
   name = 'UserSessions1795268900000';
@@ -24,7 +28,8 @@ export class UserSessions1795268900000 implements MigrationInterface {
         date_created timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX user_session_family_idx ON user_session (family);
-      CREATE INDEX user_session_user_idx ON user_session (user_id);`);
+      CREATE INDEX user_session_user_idx ON user_session (user_id);
+      REVOKE ALL ON user_session FROM sid_tenant;`);
   }
 
   async down(q: QueryRunner): Promise<void> {

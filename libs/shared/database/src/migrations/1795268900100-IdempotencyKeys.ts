@@ -4,6 +4,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `Idempotency-Key` on POST/PATCH/DELETE (Stripe's semantics): the first answer for a key is
  * kept per account for 24 hours, with a fingerprint of the request it answered. A row is
  * `running` while its first request runs, then `done` with the status and body to replay.
+ *
+ * Only the gateway's interceptor reads the table, as itself; no partner reads it as an item
+ * collection, so the tenant role (granted SELECT on new tables by default) loses it here: stored
+ * answers of one account are never visible to a statement running as another.
  */
 export class IdempotencyKeys1795268900100 implements MigrationInterface {
   name = 'IdempotencyKeys1795268900100';
@@ -20,7 +24,8 @@ export class IdempotencyKeys1795268900100 implements MigrationInterface {
         date_created timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (account, key)
       );
-      CREATE INDEX idempotency_key_date_created_idx ON idempotency_key (date_created);`);
+      CREATE INDEX idempotency_key_date_created_idx ON idempotency_key (date_created);
+      REVOKE ALL ON idempotency_key FROM sid_tenant;`);
   }
 
   async down(q: QueryRunner): Promise<void> {
