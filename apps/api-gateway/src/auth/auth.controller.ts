@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { SessionService, SessionTokens } from '@sid/accounts';
 import { AppConfig } from '@sid/shared/config';
-import { InvalidPayloadError } from '@sid/shared/errors';
+import { InvalidCredentialsError, InvalidPayloadError } from '@sid/shared/errors';
+import { clientAddress, RateLimits } from '../security/rate-limits.service';
 import { Public } from './public.decorator';
 import {
   clearSessionCookies,
@@ -18,6 +19,8 @@ type Mode = 'json' | 'cookie' | 'session';
  * Directus' `/auth`: `login` with email and password, `refresh`, `logout`. The mode says where
  * the tokens go: `json` all in the body; `cookie` the refresh token in an httpOnly cookie;
  * `session` both tokens in cookies (what the queue dashboard reads), the body only `expires`.
+ * A wrong password or refresh token counts against the address's budget of failed
+ * authentications (RATE_LIMITER_AUTH_*), as a wrong bearer token does: no guessing at speed.
  */
 @Controller('auth')
 @Public()
@@ -25,14 +28,21 @@ export class AuthController {
   constructor(
     private readonly sessions: SessionService,
     private readonly config: AppConfig,
+    private readonly limits: RateLimits,
   ) {}
 
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+  async login(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const input = asObject(body);
     const mode = modeOf(input.mode);
-    const tokens = await this.sessions.login(input.email, input.password);
+    const tokens = await this.counted(request, () =>
+      this.sessions.login(input.email, input.password),
+    );
     return { data: this.answer(tokens, mode, response) };
   }
 
@@ -45,7 +55,9 @@ export class AuthController {
   ) {
     const input = asObject(body ?? {});
     const mode = modeOf(input.mode);
-    const tokens = await this.sessions.refresh(refreshTokenOf(input, request));
+    const tokens = await this.counted(request, () =>
+      this.sessions.refresh(refreshTokenOf(input, request)),
+    );
     return { data: this.answer(tokens, mode, response) };
   }
 
@@ -58,6 +70,18 @@ export class AuthController {
   ): Promise<void> {
     await this.sessions.logout(refreshTokenOf(asObject(body ?? {}), request));
     clearSessionCookies(response, this.production);
+  }
+
+  /** Runs a credential check within the address's budget of failed authentications. */
+  private async counted<T>(request: Request, check: () => Promise<T>): Promise<T> {
+    const client = clientAddress(request);
+    await this.limits.assertMayAuthenticate(client);
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) await this.limits.authenticationFailed(client);
+      throw error;
+    }
   }
 
   private answer(tokens: SessionTokens, mode: Mode, response: Response) {
