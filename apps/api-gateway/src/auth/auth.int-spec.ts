@@ -123,7 +123,14 @@ describe('login sessions', () => {
     await http.get('/admin/queues/api/queues').expect(401);
     // A browser without the cookie gets the sign-in form, which logs in in session mode.
     const form = await http.get('/admin/queues').set('Accept', 'text/html').expect(401);
-    expect(form.text).toMatch(/mode: 'session'/);
+    // Its script is a file of the dashboard's own, the only kind its CSP lets run.
+    expect(form.headers['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+    expect(form.text).not.toMatch(/<script>/);
+    const src = /<script src="([^"]+)"><\/script>/.exec(form.text)?.[1];
+    expect(src).toBe('/admin/queues/sign-in.js');
+    const script = await http.get(src as string).expect(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect(script.text).toMatch(/mode: 'session'/);
   });
 
   it('lets the queue dashboard in an admin signed in with the session cookie', async () => {

@@ -31,6 +31,10 @@ export function mountQueueDashboard(app: INestApplication): void {
   const dashboard = serverAdapter.getRouter() as { disable?: (setting: string) => void };
   // bull-board is an Express app of its own, which would announce itself again.
   dashboard.disable?.('x-powered-by');
+  // The sign-in page's script is a file of its own: the dashboard's CSP runs no inline script.
+  app.use(SIGN_IN_SCRIPT_PATH, (request: Request, response: Response) => {
+    response.type('text/javascript').send(SIGN_IN_SCRIPT);
+  });
   app.use(QUEUE_DASHBOARD_PATH, adminsOnly(auth), dashboard);
 }
 
@@ -79,6 +83,8 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
+export const SIGN_IN_SCRIPT_PATH = `${QUEUE_DASHBOARD_PATH}/sign-in.js`;
+
 /** POST /auth/login in session mode from the browser: the session cookie then opens the dashboard. */
 const SIGN_IN_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Queues: sign in</title></head>
@@ -87,8 +93,9 @@ const SIGN_IN_PAGE = `<!doctype html>
 <form id="f"><p><input name="email" type="email" placeholder="email" required autofocus></p>
 <p><input name="password" type="password" placeholder="password" required></p>
 <p><button>Sign in</button> <span id="e" role="alert"></span></p></form>
-<script>
-document.getElementById('f').addEventListener('submit', async (event) => {
+<script src="${SIGN_IN_SCRIPT_PATH}"></script></body></html>`;
+
+const SIGN_IN_SCRIPT = `document.getElementById('f').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   const answer = await fetch('/auth/login', {
@@ -99,4 +106,4 @@ document.getElementById('f').addEventListener('submit', async (event) => {
   if (answer.ok) location.reload();
   else document.getElementById('e').textContent = 'Invalid user credentials.';
 });
-</script></body></html>`;
+`;
