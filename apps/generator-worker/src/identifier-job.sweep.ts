@@ -1,15 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { JobName, RecoverySweep } from '@sid/shared/queue';
+import { IdentifierJobRepository } from '@sid/codes';
+import { AppConfig } from '@sid/shared/config';
+import { JobName, JobQueue, RECOVERY_BATCH, RecoverySweep } from '@sid/shared/queue';
 
 /** Re-enqueues identifier jobs that PostgreSQL says are unfinished but Redis has lost. */
 @Injectable()
 export class IdentifierJobSweep extends RecoverySweep<JobName.GenerateIdentifiers> {
   protected readonly job = JobName.GenerateIdentifiers;
-  protected readonly unfinished = `
-    SELECT id FROM identifier_job
-    WHERE status IN ('new', 'in_progress')
-    ORDER BY date_created
-    LIMIT 1000`;
+
+  constructor(
+    private readonly jobs: IdentifierJobRepository,
+    queue: JobQueue,
+    config: AppConfig,
+  ) {
+    super(queue, config);
+  }
+
+  protected unfinished(): Promise<string[]> {
+    return this.jobs.unfinished(RECOVERY_BATCH);
+  }
 
   protected payload(identifierJobId: string) {
     return { identifierJobId };

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { JobName, RecoverySweep } from '@sid/shared/queue';
+import { ReservationRepository } from '@sid/reservations';
+import { AppConfig } from '@sid/shared/config';
+import { JobName, JobQueue, RECOVERY_BATCH, RecoverySweep } from '@sid/shared/queue';
 
 /**
  * Re-enqueues claims PostgreSQL says are unfinished: reservations short of codes that are not
@@ -8,14 +10,18 @@ import { JobName, RecoverySweep } from '@sid/shared/queue';
 @Injectable()
 export class ReservationSweep extends RecoverySweep<JobName.ClaimCodes> {
   protected readonly job = JobName.ClaimCodes;
-  protected readonly unfinished = `
-    SELECT r.id FROM code_reservation r
-    WHERE r.status IN ('new', 'in_progress') AND r.quantity_reserved < r.quantity
-      AND NOT EXISTS (
-        SELECT 1 FROM identifier_job j
-        WHERE j.code_reservation = r.id AND j.status IN ('new', 'in_progress'))
-    ORDER BY r.date_created
-    LIMIT 1000`;
+
+  constructor(
+    private readonly reservations: ReservationRepository,
+    queue: JobQueue,
+    config: AppConfig,
+  ) {
+    super(queue, config);
+  }
+
+  protected unfinished(): Promise<string[]> {
+    return this.reservations.unfinishedClaims(RECOVERY_BATCH);
+  }
 
   protected payload(reservationId: string) {
     return { reservationId };

@@ -9,6 +9,7 @@ import { DomainWriter } from './domain.writer';
 import { OrganisationEntity } from './organisation.entity';
 import { OrganisationWriter } from './organisation.writer';
 import { ProductEntity } from './product.entity';
+import { ProductRepository } from './product.repository';
 import { ProductWriter } from './product.writer';
 
 @Module({
@@ -18,6 +19,7 @@ import { ProductWriter } from './product.writer';
   ],
   providers: [
     DomainRepository,
+    ProductRepository,
     BootstrapService,
     DomainService,
     ProductWriter,
@@ -26,6 +28,7 @@ import { ProductWriter } from './product.writer';
   ],
   exports: [
     DomainRepository,
+    ProductRepository,
     BootstrapService,
     DomainService,
     ProductWriter,

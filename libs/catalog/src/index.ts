@@ -10,5 +10,6 @@ export * from './gs1-payload';
 export * from './organisation.entity';
 export * from './organisation.writer';
 export * from './product.entity';
+export * from './product.repository';
 export * from './product.writer';
 export * from './update-product.dto';

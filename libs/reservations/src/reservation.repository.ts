@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { ReservationExportType } from './code-reservation.entity';
 import {
   ADD_RESERVED,
+  AWAITING_EXPORT,
   COMPLETE_WITH_FILE,
   DELETE_IF_EMPTY,
   LOCK_FOR_FILE,
@@ -14,6 +15,7 @@ import {
   READ_FOR_EXPORT,
   RECORD_EXPORT_FAILURE,
   SET_FINAL_STATUS,
+  UNFINISHED_CLAIMS,
 } from './reservation.sql';
 
 /** A reservation under its row lock, as claims and cancellations see it. */
@@ -131,5 +133,17 @@ export class ReservationRepository {
   /** Says why the export of a reservation still waiting for its file failed. */
   async recordExportFailure(id: string, message: string): Promise<void> {
     await this.db.query(RECORD_EXPORT_FAILURE, [id, message]);
+  }
+
+  /** Recovery: ids of reservations short of codes that no running job will wake, oldest first. */
+  async unfinishedClaims(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(UNFINISHED_CLAIMS, [limit]);
+    return rows.map((row) => row.id);
+  }
+
+  /** Recovery: ids of reservations holding all their codes but no file yet, oldest first. */
+  async awaitingExport(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(AWAITING_EXPORT, [limit]);
+    return rows.map((row) => row.id);
   }
 }

@@ -87,3 +87,20 @@ export const SET_FINAL_STATUS = `
 export const MARK_IN_PROGRESS = `
   UPDATE code_reservation SET status = 'in_progress', date_updated = now()
   WHERE id = $1 AND status = 'new'`;
+
+/** Recovery: reservations short of codes that no running identifier job will wake. */
+export const UNFINISHED_CLAIMS = `
+  SELECT r.id FROM code_reservation r
+  WHERE r.status IN ('new', 'in_progress') AND r.quantity_reserved < r.quantity
+    AND NOT EXISTS (
+      SELECT 1 FROM identifier_job j
+      WHERE j.code_reservation = r.id AND j.status IN ('new', 'in_progress'))
+  ORDER BY r.date_created
+  LIMIT $1`;
+
+/** Recovery: reservations that hold all their codes but have no file yet. */
+export const AWAITING_EXPORT = `
+  SELECT id FROM code_reservation
+  WHERE status = 'in_progress' AND quantity_reserved = quantity AND export_file IS NULL
+  ORDER BY date_created
+  LIMIT $1`;

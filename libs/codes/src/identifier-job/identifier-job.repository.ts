@@ -11,6 +11,7 @@ import {
   CODE_SETTINGS,
   INSERT_RESERVATION_JOB,
   LATEST_RESERVATION_JOB,
+  UNFINISHED_JOBS,
 } from './identifier-job.sql';
 
 /** The character set of a job that names none. */
@@ -88,6 +89,12 @@ export class IdentifierJobRepository {
       like?.user_created ?? null,
     ]);
     return id;
+  }
+
+  /** Recovery: ids of jobs not yet finished, oldest first. */
+  async unfinished(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(UNFINISHED_JOBS, [limit]);
+    return rows.map((row) => row.id);
   }
 
   /** The job last asked for on behalf of the reservation, if any. */

@@ -31,3 +31,10 @@ export const CODE_SETTINGS = `
   ) settings
   ORDER BY rank
   LIMIT 1`;
+
+/** Recovery: jobs not yet finished, oldest first. */
+export const UNFINISHED_JOBS = `
+  SELECT id FROM identifier_job
+  WHERE status IN ('new', 'in_progress')
+  ORDER BY date_created
+  LIMIT $1`;

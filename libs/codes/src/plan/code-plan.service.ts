@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { DomainService } from '@sid/catalog';
+import { DomainService, ProductRepository } from '@sid/catalog';
 import { InvalidPayloadError } from '@sid/shared/errors';
 import { CodeGenerationRepository } from '../generation/code-generation.repository';
 import { CodePlan, planProblem } from './code-plan';
@@ -25,7 +23,7 @@ export type PlanSettings = Pick<
 @Injectable()
 export class CodePlanService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly products: ProductRepository,
     private readonly domains: DomainService,
     private readonly generation: CodeGenerationRepository,
   ) {}
@@ -65,15 +63,10 @@ export class CodePlanService {
     let gtin: string | null = null;
     let companyPrefix: string | null = null;
     if (job.product) {
-      const rows: { gtin: string; company_prefix: string | null }[] = await this.db.query(
-        `SELECT p.gtin, o.gs1_company_prefix AS company_prefix
-         FROM product p LEFT JOIN organisation o ON o.id = p.brand_owner
-         WHERE p.id = $1 AND p.account = $2`,
-        [job.product, job.account],
-      );
-      if (rows.length === 0) return null;
-      gtin = rows[0].gtin;
-      companyPrefix = rows[0].company_prefix;
+      const keys = await this.products.gs1Keys(job.product, job.account);
+      if (!keys) return null;
+      gtin = keys.gtin;
+      companyPrefix = keys.company_prefix;
     }
     return {
       type: job.type,

@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { JobQueue } from './job-queue.service';
 import { JobName, JobPayloads } from './queue-names';
+
+/** How many unfinished rows one sweep asks for; the rest wait for the next sweep. */
+export const RECOVERY_BATCH = 1000;
 
 /**
  * PostgreSQL is the truth, Redis the transport: every so often a worker asks the database which
@@ -11,8 +12,9 @@ import { JobName, JobPayloads } from './queue-names';
  * what failed for a transient reason). Enqueuing uses predictable job ids, so this never
  * duplicates a job that is waiting or running.
  *
- * A subclass names the job, the SQL that finds unfinished rows (returning `id`, at most a few
- * thousand: the sweep runs again) and the payload of a row; it runs every RECOVERY_INTERVAL_MS.
+ * A subclass names the job, asks the owning lib's repository for the ids of unfinished rows (at
+ * most a few thousand: the sweep runs again) and gives the payload of a row; it runs every
+ * RECOVERY_INTERVAL_MS.
  */
 @Injectable()
 export abstract class RecoverySweep<J extends JobName>
@@ -22,13 +24,13 @@ export abstract class RecoverySweep<J extends JobName>
   private timer: NodeJS.Timeout | undefined;
 
   protected abstract readonly job: J;
-  protected abstract readonly unfinished: string;
+  /** Ids of the rows whose work may have been lost, oldest first. */
+  protected abstract unfinished(): Promise<string[]>;
   protected abstract payload(id: string): JobPayloads[J];
 
   private readonly intervalMs: number;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly queue: JobQueue,
     config: AppConfig,
   ) {
@@ -37,10 +39,10 @@ export abstract class RecoverySweep<J extends JobName>
 
   /** Enqueues what is missing; returns how many jobs were added or retried. */
   async sweep(): Promise<number> {
-    const rows: { id: string }[] = await this.db.query(this.unfinished);
+    const ids = await this.unfinished();
     // At once: each check is two Redis round trips, and the ids are distinct.
     const outcomes = await Promise.all(
-      rows.map(({ id }) => this.queue.ensure(this.job, this.payload(id))),
+      ids.map((id) => this.queue.ensure(this.job, this.payload(id))),
     );
     return outcomes.filter((outcome) => outcome !== 'present').length;
   }
