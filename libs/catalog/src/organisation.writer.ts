@@ -44,6 +44,7 @@ export class CreateOrganisationDto extends UpdateOrganisationDto {
 @Injectable()
 export class OrganisationWriter implements CollectionWriter {
   readonly collection = 'organisation';
+  readonly payloads = { create: CreateOrganisationDto, update: UpdateOrganisationDto };
 
   constructor(
     @InjectRepository(OrganisationEntity)
@@ -71,7 +72,7 @@ export class OrganisationWriter implements CollectionWriter {
   }
 
   private prepare(actor: Actor, input: Record<string, unknown>) {
-    const { id, account, ...fields } = validatePayload(CreateOrganisationDto, input);
+    const { id, account, ...fields } = validatePayload(this.payloads.create, input);
     if (!hasValidCheckDigit(id.slice(5))) {
       throw new InvalidPayloadError(`GLN "${id.slice(5)}" has a wrong check digit.`, {
         field: 'id',
@@ -86,7 +87,7 @@ export class OrganisationWriter implements CollectionWriter {
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const fields = validatePayload(UpdateOrganisationDto, input);
+    const fields = validatePayload(this.payloads.update, input);
     await this.ownedOrForbidden(actor, id);
     await this.organisations.update({ id }, { ...fields, user_updated: actor.userId });
   }

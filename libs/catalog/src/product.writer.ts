@@ -15,6 +15,7 @@ import { UpdateProductDto } from './update-product.dto';
 @Injectable()
 export class ProductWriter implements CollectionWriter {
   readonly collection = 'product';
+  readonly payloads = { create: CreateProductDto, update: UpdateProductDto };
 
   constructor(
     @InjectRepository(ProductEntity) private readonly products: Repository<ProductEntity>,
@@ -57,7 +58,7 @@ export class ProductWriter implements CollectionWriter {
       id: givenId,
       account: givenAccount,
       ...fields
-    } = validatePayload(CreateProductDto, input);
+    } = validatePayload(this.payloads.create, input);
     const gtin = gs1(() => normalizeGtin(rawGtin));
     const id = `/01/${gtin}`;
     if (givenId !== undefined && givenId !== id) {
@@ -71,7 +72,7 @@ export class ProductWriter implements CollectionWriter {
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const fields = validatePayload(UpdateProductDto, input);
+    const fields = validatePayload(this.payloads.update, input);
     await this.ownedOrForbidden(actor, id);
     try {
       await this.products.update({ id }, { ...fields, user_updated: actor.userId });

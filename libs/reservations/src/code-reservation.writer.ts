@@ -20,6 +20,7 @@ import { ReservationRepository } from './reservation.repository';
 @Injectable()
 export class CodeReservationWriter implements CollectionWriter {
   readonly collection = 'code_reservation';
+  readonly payloads = { create: CreateCodeReservationDto, update: UpdateCodeReservationDto };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -53,7 +54,7 @@ export class CodeReservationWriter implements CollectionWriter {
   }
 
   private async prepare(actor: Actor, input: Record<string, unknown>) {
-    const dto = validatePayload(CreateCodeReservationDto, input);
+    const dto = validatePayload(this.payloads.create, input);
     const account = dto.account && actor.admin ? dto.account : actor.accountId;
     if ((dto.code_type === 'sgtin' || dto.code_type === 'grai') && !dto.product) {
       throw new InvalidPayloadError(`A reservation of ${dto.code_type} codes needs a product.`, {
@@ -81,7 +82,7 @@ export class CodeReservationWriter implements CollectionWriter {
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const { status, ...fields } = validatePayload(UpdateCodeReservationDto, input);
+    const { status, ...fields } = validatePayload(this.payloads.update, input);
     await this.owned(actor, id);
     if (Object.keys(fields).length > 0) {
       await this.db

@@ -16,6 +16,7 @@ describe('WriteGuard, batch create', () => {
     const belongsTo = jest.fn(async (_target: unknown, id: string) => id === OWN);
     const writer = {
       collection: 'product',
+      payloads: { create: Object, update: Object },
       create: jest.fn(async () => 'one'),
       update: jest.fn(),
       delete: jest.fn(),
@@ -24,7 +25,7 @@ describe('WriteGuard, batch create', () => {
       ),
     };
     const guard = new WriteGuard({ belongsTo } as unknown as ItemReferenceRepository);
-    return { belongsTo, writer, guarded: guard.wrap(writer as CollectionWriter) };
+    return { belongsTo, writer, guarded: guard.wrap(writer as unknown as CollectionWriter) };
   }
 
   it("refuses an item that points at another account's item, naming it, before anything is stored", async () => {

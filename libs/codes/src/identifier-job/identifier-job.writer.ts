@@ -20,6 +20,7 @@ import { IdentifierJobRepository } from './identifier-job.repository';
 @Injectable()
 export class IdentifierJobWriter implements CollectionWriter {
   readonly collection = 'identifier_job';
+  readonly payloads = { create: CreateIdentifierJobDto, update: UpdateIdentifierJobDto };
 
   constructor(
     @InjectRepository(IdentifierJobEntity) private readonly jobs: Repository<IdentifierJobEntity>,
@@ -62,7 +63,7 @@ export class IdentifierJobWriter implements CollectionWriter {
     actor: Actor,
     input: Record<string, unknown>,
   ): Promise<IdentifierJobEntity> {
-    const dto = validatePayload(CreateIdentifierJobDto, input);
+    const dto = validatePayload(this.payloads.create, input);
     const account = dto.account && actor.admin ? dto.account : actor.accountId;
     if (dto.account && dto.account !== account) {
       throw new InvalidPayloadError('"account" must be your own account.', { field: 'account' });
@@ -93,7 +94,7 @@ export class IdentifierJobWriter implements CollectionWriter {
 
   /** Only the reference can change: everything else describes codes that may already exist. */
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const { reference_id } = validatePayload(UpdateIdentifierJobDto, input);
+    const { reference_id } = validatePayload(this.payloads.update, input);
     await this.owned(actor, id);
     await this.jobs.update({ id }, { reference_id, user_updated: actor.userId });
   }

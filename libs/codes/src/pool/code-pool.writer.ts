@@ -19,6 +19,7 @@ import { CodePoolEntity } from './code-pool.entity';
 @Injectable()
 export class CodePoolWriter implements CollectionWriter {
   readonly collection = 'code_pool';
+  readonly payloads = { create: CreateCodePoolDto, update: UpdateCodePoolDto };
 
   constructor(
     @InjectRepository(CodePoolEntity) private readonly pools: Repository<CodePoolEntity>,
@@ -51,7 +52,7 @@ export class CodePoolWriter implements CollectionWriter {
   }
 
   private async prepare(actor: Actor, input: Record<string, unknown>): Promise<CodePoolEntity> {
-    const dto = validatePayload(CreateCodePoolDto, input);
+    const dto = validatePayload(this.payloads.create, input);
     const account = dto.account && actor.admin ? dto.account : actor.accountId;
     if (dto.account && dto.account !== account) {
       throw new InvalidPayloadError('"account" must be your own account.', { field: 'account' });
@@ -74,7 +75,7 @@ export class CodePoolWriter implements CollectionWriter {
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const dto = validatePayload(UpdateCodePoolDto, input);
+    const dto = validatePayload(this.payloads.update, input);
     const pool = await this.owned(actor, id);
     const given = Object.entries(dto).filter(([, value]) => value !== undefined);
     const changes: Partial<CodePoolEntity> = {

@@ -21,8 +21,16 @@ export interface BatchUpdate {
  * How a collection is written through `/items/<collection>`. Reads are generic (the query
  * compiler); writes carry each domain's rules, so every writable collection has one writer.
  */
+/** The class-validator classes a writer validates its bodies with (see validatePayload). */
+export interface WriterPayloads {
+  create: new () => object;
+  update: new () => object;
+}
+
 export interface CollectionWriter {
   readonly collection: string;
+  /** What its create and update bodies are validated with: also what the OpenAPI document shows. */
+  readonly payloads: WriterPayloads;
   /** Validates and stores one item; returns its primary key. */
   create(actor: Actor, input: Record<string, unknown>): Promise<string>;
   /**
