@@ -27,6 +27,7 @@ import { RedisHealthIndicator } from './server/redis.health';
 import { ItemReferenceRepository } from './items/item-reference.repository';
 import { WriteGuard } from './items/write-guard';
 import { RateLimits } from './security/rate-limits.service';
+import { OpenApiService } from './openapi/openapi.service';
 
 const WRITERS = [
   ProductWriter,
@@ -64,6 +65,7 @@ const WRITERS = [
     GraphqlItemsResolver,
     GraphqlService,
     RedisHealthIndicator,
+    OpenApiService,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_FILTER, useClass: PublicErrorFilter },
     ItemReferenceRepository,

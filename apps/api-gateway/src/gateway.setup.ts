@@ -1,5 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { mountQueueDashboard } from './ops/queue-dashboard';
+import { mountApiDocs } from './openapi/api-docs';
 import { AppConfig } from '@sid/shared/config';
 import { rateLimitRequests } from './security/rate-limit.middleware';
 import { RateLimits } from './security/rate-limits.service';
@@ -16,6 +17,7 @@ export function configureGateway(app: NestExpressApplication): NestExpressApplic
   app.use(rateLimitRequests(app.get(RateLimits)));
   app.useBodyParser('json', { limit: '5mb' });
   mountQueueDashboard(app);
+  mountApiDocs(app);
   return app;
 }
 
