@@ -20,7 +20,14 @@ const depConstraints = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   {
     sourceTag: 'scope:generator-worker',
-    onlyDependOnLibsWithTags: ['scope:codes', 'scope:catalog', 'scope:identifiers', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:codes',
+      'scope:catalog',
+      'scope:identifiers',
+      'scope:shared',
+      // Takes customers' uploaded codes in: a bulk write of codes, as generation is.
+      'scope:ingestion',
+    ],
   },
   {
     sourceTag: 'scope:reservation-worker',
@@ -36,6 +43,7 @@ const depConstraints = [
     sourceTag: 'scope:export-worker',
     onlyDependOnLibsWithTags: [
       'scope:exports',
+      'scope:ingestion',
       'scope:reservations',
       'scope:codes',
       'scope:catalog',
@@ -80,6 +88,17 @@ const depConstraints = [
     onlyDependOnLibsWithTags: [
       'scope:exports',
       'scope:reservations',
+      'scope:codes',
+      'scope:catalog',
+      'scope:accounts',
+      'scope:identifiers',
+      'scope:shared',
+    ],
+  },
+  {
+    sourceTag: 'scope:ingestion',
+    onlyDependOnLibsWithTags: [
+      'scope:ingestion',
       'scope:codes',
       'scope:catalog',
       'scope:accounts',

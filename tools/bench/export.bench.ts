@@ -79,7 +79,8 @@ const RSS_LIMIT_MB = 256;
 const RATIO_GOAL = 1.3;
 
 /** The exported columns, raw: what the baseline moves. */
-const RAW_COLUMNS = 'code, digital_link, epc_join_key, type, product, status';
+const RAW_COLUMNS =
+  'code, digital_link, epc_join_key, type, product, status, activation_status, blacklist_reason';
 
 interface Context {
   dir: string;
@@ -297,7 +298,7 @@ async function nodeFormatted(ctx: Context, format: Format): Promise<void> {
       const lines = (carry + chunk.toString('utf8')).split('\n');
       carry = lines.pop() ?? '';
       const rows: ExportRow[] = lines.map((line) => {
-        const [code, link, epc, type, product, status] = line.split('\t');
+        const [code, link, epc, type, product, status, activation, reason] = line.split('\t');
         return {
           code,
           digital_link: link + (of.url_suffix ?? ''),
@@ -305,6 +306,8 @@ async function nodeFormatted(ctx: Context, format: Format): Promise<void> {
           type,
           product: product === '\\N' ? null : product,
           status,
+          activation_status: Number(activation),
+          blacklist_reason: reason === '\\N' ? null : reason,
           reservation: of.id,
           reference_id: of.reference_id,
         };

@@ -32,6 +32,8 @@ const TABLE_OWNERS = {
   },
   code_reservation: { owner: 'reservations', repository: 'ReservationRepository' },
   file: { owner: 'exports', repository: 'FileRepository' },
+  ingestion_record: { owner: 'ingestion', repository: 'IngestionRecordRepository' },
+  workorder: { owner: 'ingestion', repository: 'WorkorderRepository' },
 };
 
 module.exports = { TABLE_OWNERS };

@@ -5,6 +5,7 @@ import { AccountsModule } from '@sid/accounts';
 import { CatalogModule, DomainWriter, OrganisationWriter, ProductWriter } from '@sid/catalog';
 import { CodePoolWriter, CodesModule, IdentifierJobWriter } from '@sid/codes';
 import { ExportsModule } from '@sid/exports';
+import { IngestionModule } from '@sid/ingestion';
 import { CodeReservationWriter, ReservationsModule, UniqueCodeWriter } from '@sid/reservations';
 import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule } from '@sid/shared/database';
@@ -28,6 +29,8 @@ import { ItemReferenceRepository } from './items/item-reference.repository';
 import { WriteGuard } from './items/write-guard';
 import { RateLimits } from './security/rate-limits.service';
 import { OpenApiService } from './openapi/openapi.service';
+import { IngestionController } from './scantrust/ingestion.controller';
+import { WorkordersController } from './scantrust/workorders.controller';
 
 const WRITERS = [
   ProductWriter,
@@ -51,6 +54,7 @@ const WRITERS = [
     CodesModule,
     ReservationsModule,
     ExportsModule,
+    IngestionModule,
   ],
   controllers: [
     ServerController,
@@ -59,6 +63,8 @@ const WRITERS = [
     UsersController,
     GraphqlController,
     AuthController,
+    IngestionController,
+    WorkordersController,
   ],
   providers: [
     ItemsReadService,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExportsModule } from '@sid/exports';
+import { IngestionModule } from '@sid/ingestion';
 import { ReservationDataModule } from '@sid/reservations';
 import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule } from '@sid/shared/database';
@@ -7,6 +8,8 @@ import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
 import { ExportProcessor } from './export.processor';
 import { ExportSweep } from './export.sweep';
+import { WorkorderFileProcessor } from './workorder-file.processor';
+import { WorkorderFileSweep } from './workorder-file.sweep';
 
 @Module({
   imports: [
@@ -16,7 +19,8 @@ import { ExportSweep } from './export.sweep';
     StorageModule,
     ExportsModule,
     ReservationDataModule,
+    IngestionModule,
   ],
-  providers: [ExportProcessor, ExportSweep],
+  providers: [ExportProcessor, ExportSweep, WorkorderFileProcessor, WorkorderFileSweep],
 })
 export class ExportWorkerModule {}

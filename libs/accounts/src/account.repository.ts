@@ -28,12 +28,16 @@ export interface NewUser {
   token_hash: string;
   /** argon2 hash of the user's password, or null for a static token only. */
   password_hash?: string | null;
+  /** Scantrust API permission strings; null or left out: all of them. */
+  permissions?: string[] | null;
 }
 
 export interface TokenUser {
   id: string;
   account: string;
   role: string;
+  /** Scantrust API permission strings, or null for all of them. */
+  permissions: string[] | null;
 }
 
 /**
@@ -65,6 +69,7 @@ export class AccountRepository {
       user.last_name,
       user.role,
       user.token_hash,
+      user.permissions ?? null,
       user.password_hash ?? null,
     ]);
     return id;

@@ -3,6 +3,7 @@ import { Actor } from '@sid/shared/items';
 import { AccountRepository, NewUser } from './account.repository';
 import { AuthService } from './auth.service';
 import { SessionService } from './session.service';
+import { SCANTRUST_PERMISSIONS } from './scantrust-permissions';
 import { hashToken } from './static-token';
 import { UsersService } from './users.service';
 
@@ -70,9 +71,25 @@ describe('UsersService', () => {
         role: 'user',
         token_hash: hashToken(created.token),
         password_hash: null,
+        permissions: null,
       },
       tx,
     );
+    expect(created.permissions).toEqual([...SCANTRUST_PERMISSIONS]);
+  });
+
+  it('stores the Scantrust permissions the admin gives, and refuses an unknown one', async () => {
+    const { users, accounts } = service([ACCOUNT]);
+    const created = await users.create(ADMIN, {
+      email: 'v@example.com',
+      account: ACCOUNT,
+      permissions: ['ingestion_view'],
+    });
+    expect(created.permissions).toEqual(['ingestion_view']);
+    expect(accounts.createUser.mock.calls[0][0]).toMatchObject({ permissions: ['ingestion_view'] });
+    await expect(
+      users.create(ADMIN, { email: 'w@example.com', account: ACCOUNT, permissions: ['root'] }),
+    ).rejects.toBeInstanceOf(InvalidPayloadError);
   });
 
   it('adds a user to an existing account, with the token asked for', async () => {
@@ -160,6 +177,32 @@ describe('AuthService', () => {
       admin: true,
     });
     expect(accounts.findActiveUserByTokenHash).toHaveBeenCalledWith(hashToken('secret-token'));
+  });
+
+  it('gives a Scantrust token its listed permissions; all of them to admins and to users without a list', async () => {
+    const { accounts } = repository();
+    const auth = new AuthService(accounts as unknown as AccountRepository, sessions());
+    const user = { id: 'u-1', account: 'acc-1', role: 'user' };
+    accounts.findActiveUserByTokenHash.mockResolvedValueOnce({
+      ...user,
+      permissions: ['workorder_view'],
+    });
+    const listed = await auth.authenticateScantrust('t');
+    expect([...listed.permissions]).toEqual(['workorder_view']);
+    accounts.findActiveUserByTokenHash.mockResolvedValueOnce({ ...user, permissions: null });
+    expect([...(await auth.authenticateScantrust('t')).permissions]).toEqual([
+      ...SCANTRUST_PERMISSIONS,
+    ]);
+    accounts.findActiveUserByTokenHash.mockResolvedValueOnce({
+      ...user,
+      role: 'admin',
+      permissions: ['workorder_view'],
+    });
+    expect((await auth.authenticateScantrust('t')).permissions.size).toBe(
+      SCANTRUST_PERMISSIONS.length,
+    );
+    accounts.findActiveUserByTokenHash.mockResolvedValueOnce(undefined);
+    await expect(auth.authenticateScantrust('t')).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
   it('refuses a token no active user has', async () => {

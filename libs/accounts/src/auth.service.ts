@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InvalidCredentialsError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
 import { AccountRepository } from './account.repository';
+import {
+  SCANTRUST_PERMISSIONS,
+  ScantrustCaller,
+  ScantrustPermission,
+} from './scantrust-permissions';
 import { looksLikeJwt, SessionService } from './session.service';
 import { hashToken } from './static-token';
 
@@ -33,5 +38,22 @@ export class AuthService {
     const user = await this.accounts.findActiveUserByTokenHash(hashToken(token));
     if (!user) return null;
     return { userId: user.id, accountId: user.account, admin: user.role === 'admin' };
+  }
+
+  /**
+   * A token of the Scantrust API: the actor and its permission strings (admins and users
+   * without a list have them all).
+   */
+  async authenticateScantrust(token: string): Promise<ScantrustCaller> {
+    const user = await this.accounts.findActiveUserByTokenHash(hashToken(token));
+    if (!user) throw new InvalidCredentialsError('Invalid token.');
+    const admin = user.role === 'admin';
+    const granted = admin || user.permissions === null ? SCANTRUST_PERMISSIONS : user.permissions;
+    return {
+      userId: user.id,
+      accountId: user.account,
+      admin,
+      permissions: new Set(granted as ScantrustPermission[]),
+    };
   }
 }

@@ -1,4 +1,14 @@
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { SCANTRUST_PERMISSIONS } from './scantrust-permissions';
 import { IsUuidLike } from '@sid/shared/items';
 
 /** `POST /users` (admins): a user of an existing account, or of a new one. */
@@ -43,6 +53,16 @@ export class CreateUserDto {
   @MinLength(1)
   @MaxLength(200)
   account_name?: string;
+
+  /** Scantrust API permission strings of the user's token; all of them when left out. */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(SCANTRUST_PERMISSIONS, {
+    each: true,
+    message: `each value must be one of ${SCANTRUST_PERMISSIONS.join(', ')}`,
+  })
+  permissions?: string[];
 }
 
 /** `PATCH /users/<id>` (admins, or a user for themself): names and password. */

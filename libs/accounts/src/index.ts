@@ -8,3 +8,4 @@ export * from './users.service';
 export * from './session.service';
 export * from './password';
 export * from './idempotency.repository';
+export * from './scantrust-permissions';

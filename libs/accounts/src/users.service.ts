@@ -5,6 +5,7 @@ import { translateWriteError } from '@sid/shared/database';
 import { AccountRepository } from './account.repository';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { hashPassword } from './password';
+import { SCANTRUST_PERMISSIONS } from './scantrust-permissions';
 import { hashToken, newToken } from './static-token';
 
 export interface CreatedUser {
@@ -12,6 +13,8 @@ export interface CreatedUser {
   email: string;
   role: string;
   account: string;
+  /** Scantrust API permission strings (all of them unless the admin chose). */
+  permissions: string[];
   /** The static token, in clear this once; only its hash is stored. */
   token: string;
 }
@@ -50,10 +53,18 @@ export class UsersService {
             role: dto.role,
             token_hash: hashToken(token),
             password_hash: passwordHash,
+            permissions: dto.permissions ?? null,
           },
           tx,
         );
-        return { id, email: dto.email, role: dto.role, account, token };
+        return {
+          id,
+          email: dto.email,
+          role: dto.role,
+          account,
+          permissions: dto.permissions ?? [...SCANTRUST_PERMISSIONS],
+          token,
+        };
       });
     } catch (error) {
       throw translateWriteError(error, 'users');

@@ -54,6 +54,13 @@ export const UNIQUE_CODE_COLLECTION: CollectionDefinition = {
     type: { type: 'string' },
     custom_id: { type: 'string' },
     account: { type: 'uuid', relation: { kind: 'm2o', collection: 'account' } },
+    /** 0 inactive, 1 active, 2 blacklisted (every type; generated codes start active). */
+    activation_status: { type: 'integer' },
+    blacklist_reason: { type: 'string', maxLength: 500 },
+    /** SCM fields of an uploaded (`custom`) code. */
+    scm_data: { type: 'json' },
+    /** The workorder an uploaded code came in with. */
+    workorder: { type: 'bigInteger' },
     ...AUDIT_FIELDS,
   },
 };

@@ -9,6 +9,7 @@ export * from './pool/code-pool.writer';
 export * from './generation/code-source';
 export * from './codes.collections';
 export * from './codes.module';
+export * from './custom-code/custom-code.repository';
 export * from './generation/identifier-generation.service';
 export * from './identifier-job/identifier-job.dto';
 export * from './identifier-job/identifier-job.entity';

@@ -34,9 +34,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * tools/bench/reserve.bench.ts). One statement also reads one consistent snapshot.
  *
  * Every row takes a fast path (plain concatenation) unless one of its free-text values (code,
- * digital link, EPC join key) holds a character the format must escape: one cheap test per row,
- * and the full escaping only for the rows that need it. `type` and `status` are CHECK-constrained
- * keywords, `product` a `/01/<14 digits>` key and `reservation` a UUID, so they never need it.
+ * digital link, EPC join key, blacklist reason) holds a character the format must escape: one
+ * cheap test per row, and the full escaping only for the rows that need it. `type` and `status`
+ * are CHECK-constrained keywords, `activation_status` a digit 0-2, `product` a `/01/<14 digits>`
+ * key and `reservation` a UUID, so they never need it.
  * The values that are the same on every row (reservation, reference_id, url_suffix) are escaped
  * once here and inlined as literals: COPY takes no bind parameters.
  */
@@ -49,6 +50,8 @@ export function exportRowsCopy(type: ExportType, of: ExportRowsOf): string {
     type: 'c.type',
     product: 'c.product',
     status: 'c.status',
+    activation_status: 'c.activation_status::text',
+    blacklist_reason: 'c.blacklist_reason',
   };
   return `COPY (
   SELECT ${ROW_SQL[type](columns, of)}
@@ -65,6 +68,8 @@ interface RowColumns {
   type: string;
   product: string;
   status: string;
+  activation_status: string;
+  blacklist_reason: string;
 }
 
 const ROW_SQL: Readonly<Record<ExportType, (c: RowColumns, of: ExportRowsOf) => string>> = {
@@ -78,11 +83,12 @@ function csvRow(c: RowColumns, of: ExportRowsOf): string {
   const tail = lit(
     `,${csvCell(of.reservation)},${csvCell(of.reference_id)}${CSV_RECORD_DELIMITER}`,
   );
-  const probe = `(${c.code} || ${c.digital_link} || coalesce(${c.epc_join_key}, ''))`;
+  const probe = freeText(c);
   const special = [
     `ascii(${c.code}) ${FORMULA_START}`,
     `ascii(${c.digital_link}) ${FORMULA_START}`,
     `ascii(${c.epc_join_key}) ${FORMULA_START}`,
+    `ascii(${c.blacklist_reason}) ${FORMULA_START}`,
     ...['"', ',', '\r', '\n'].map((ch) => `strpos(${probe}, ${lit(ch)}) > 0`),
   ].join(' OR ');
   const row = (cell: (value: string) => string) =>
@@ -93,6 +99,8 @@ function csvRow(c: RowColumns, of: ExportRowsOf): string {
       c.type,
       `coalesce(${c.product}, '')`,
       c.status,
+      c.activation_status,
+      `coalesce(${cell(c.blacklist_reason)}, '')`,
     ].join(` || ',' || `) + ` || ${tail}`;
   return `CASE WHEN ${special} THEN ${row(csvCellSql)} ELSE ${row((v) => v)} END`;
 }
@@ -117,7 +125,7 @@ function jsonRow(c: RowColumns, of: ExportRowsOf): string {
   const tail = lit(
     `,"reservation":${JSON.stringify(of.reservation)},"reference_id":${JSON.stringify(of.reference_id)}}`,
   );
-  const probe = `(${c.code} || ${c.digital_link} || coalesce(${c.epc_join_key}, ''))`;
+  const probe = freeText(c);
   const special = `${probe} ~ ${lit('[\\x01-\\x1f"\\\\]')}`;
   const row = (string: (value: string) => string) =>
     [
@@ -127,6 +135,8 @@ function jsonRow(c: RowColumns, of: ExportRowsOf): string {
       `${lit(',"type":"')} || ${c.type}`,
       `${lit('","product":')} || coalesce('"' || ${c.product} || '"', 'null')`,
       `${lit(',"status":"')} || ${c.status} || '"'`,
+      `${lit(',"activation_status":')} || ${c.activation_status}`,
+      `${lit(',"blacklist_reason":')} || coalesce(${string(c.blacklist_reason)}, 'null')`,
       tail,
     ].join(' || ');
   return `CASE WHEN ${special} THEN ${row((v) => `to_json(${v})::text`)} ELSE ${row((v) => `'"' || ${v} || '"'`)} END`;
@@ -146,7 +156,7 @@ function xmlRow(c: RowColumns, of: ExportRowsOf): string {
         : `<reference_id>${escapeXml(of.reference_id)}</reference_id>`) +
       '</unique_code>\n',
   );
-  const probe = `(${c.code} || ${c.digital_link} || coalesce(${c.epc_join_key}, ''))`;
+  const probe = freeText(c);
   const special = `${probe} ~ ${lit('[&<>"\'\\x01-\\x1f\\uFFFE\\uFFFF]')}`;
   const row = (text: (value: string) => string) =>
     [
@@ -156,6 +166,8 @@ function xmlRow(c: RowColumns, of: ExportRowsOf): string {
       `'<type>' || ${c.type} || '</type>'`,
       `coalesce('<product>' || ${c.product} || '</product>', '')`,
       `'<status>' || ${c.status} || '</status>'`,
+      `'<activation_status>' || ${c.activation_status} || '</activation_status>'`,
+      `coalesce('<blacklist_reason>' || ${text(c.blacklist_reason)} || '</blacklist_reason>', '')`,
       tail,
     ].join(' || ');
   return `CASE WHEN ${special} THEN ${row(xmlTextSql)} ELSE ${row((v) => v)} END`;
@@ -178,6 +190,11 @@ function xmlTextSql(value: string): string {
     (expression, [from, to]) => `replace(${expression}, ${lit(from)}, ${lit(to)})`,
     allowed,
   );
+}
+
+/** The row's free-text values in one string, to test once whether any needs escaping. */
+function freeText(c: RowColumns): string {
+  return `(${c.code} || ${c.digital_link} || coalesce(${c.epc_join_key}, '') || coalesce(${c.blacklist_reason}, ''))`;
 }
 
 /** A SQL string literal of `value`, whatever it holds. */

@@ -43,6 +43,9 @@ interface SeedCode {
   digital_link: string;
   epc_join_key: string | null;
   status: CodeStatus;
+  /** The database's default (1, active) when left out. */
+  activation_status?: 0 | 1 | 2;
+  blacklist_reason?: string | null;
 }
 
 interface FileRow {
@@ -184,6 +187,8 @@ function plainCodes(count: number): SeedCode[] {
       digital_link: LINK + code,
       epc_join_key: i % 2 === 0 ? `${GTIN}-${code}` : null,
       status: statuses[i % 3],
+      ...(i % 7 === 0 ? { activation_status: 2 as const, blacklist_reason: 'damaged' } : {}),
+      ...(i % 7 === 1 ? { activation_status: 0 as const } : {}),
     };
   });
 }
@@ -199,6 +204,8 @@ function nastyCodes(): SeedCode[] {
     digital_link: LINK + value + tag,
     epc_join_key: i % 3 === 0 ? null : value + tag,
     status: i % 2 === 0 ? 'reserved' : 'encoded',
+    activation_status: (i % 3) as 0 | 1 | 2,
+    blacklist_reason: i % 2 === 0 ? value : null,
   }));
 }
 
@@ -230,8 +237,9 @@ async function seedReservation(options: {
     const batch = codes.slice(at, at + 20_000);
     await db.query(
       `INSERT INTO unique_code (account, type, product, reservation, user_created, code, digital_link,
-         epc_join_key, status)
-       SELECT $1, 'sgtin', $2, $3, $4, * FROM unnest($5::text[], $6::text[], $7::text[], $8::text[])`,
+         epc_join_key, status, activation_status, blacklist_reason)
+       SELECT $1, 'sgtin', $2, $3, $4, *
+       FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::smallint[], $10::text[])`,
       [
         account,
         PRODUCT,
@@ -241,6 +249,8 @@ async function seedReservation(options: {
         batch.map((c) => c.digital_link),
         batch.map((c) => c.epc_join_key),
         batch.map((c) => c.status),
+        batch.map((c) => c.activation_status ?? 1),
+        batch.map((c) => c.blacklist_reason ?? null),
       ],
     );
   }
@@ -254,7 +264,9 @@ async function expectedRows(reservation: string): Promise<ExportRow[]> {
     [reservation],
   );
   const codes: Omit<ExportRow, 'reservation' | 'reference_id'>[] = await db.query(
-    `SELECT code, digital_link, epc_join_key, type, product, status FROM unique_code WHERE reservation = $1`,
+    `SELECT code, digital_link, epc_join_key, type, product, status, activation_status,
+       blacklist_reason
+     FROM unique_code WHERE reservation = $1`,
     [reservation],
   );
   return codes.map((code) => ({
@@ -321,6 +333,8 @@ function csvAsRows(records: Record<string, string>[]): ExportRow[] {
     type: record.type,
     product: record.product || null,
     status: record.status,
+    activation_status: Number(record.activation_status),
+    blacklist_reason: csvValue(record.blacklist_reason) || null,
     reservation: record.reservation,
     reference_id: csvValue(record.reference_id) || null,
   }));
@@ -344,7 +358,7 @@ function xmlAsRows(document: ParsedXml): ExportRow[] {
   return document.code_reservation.codes.unique_code.map((element) => {
     const row = {} as Record<string, string | null>;
     for (const column of EXPORT_COLUMNS) row[column] = element[column] ?? null;
-    return row as unknown as ExportRow;
+    return { ...row, activation_status: Number(row.activation_status) } as unknown as ExportRow;
   });
 }
 
@@ -450,12 +464,12 @@ describe('ReservationExportService: formats read back', () => {
       '@_code_type': 'sgtin',
     });
     const carried = (row: ExportRow): ExportRow => {
-      const out = { ...row };
+      const out: Record<string, unknown> = { ...row };
       for (const column of EXPORT_COLUMNS) {
         const value = row[column];
-        if (value !== null) out[column] = xmlCarried(value);
+        if (typeof value === 'string') out[column] = xmlCarried(value);
       }
-      return out;
+      return out as unknown as ExportRow;
     };
     expect(xmlAsRows(document).sort(byCode)).toEqual(
       (await expectedRows(id)).map(carried).sort(byCode),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientBase } from 'pg';
+import { TableStatistics } from '@sid/shared/database';
 import { CompiledQuery } from '@sid/shared/items';
 import {
   CLAIM_CODES_OF_PRODUCT,
@@ -23,6 +24,8 @@ export interface ClaimTarget {
  */
 @Injectable()
 export class CodeLifecycleRepository {
+  constructor(private readonly statistics: TableStatistics) {}
+
   /** Reserves up to `count` free codes for the reservation; returns how many it got. */
   async claim(client: ClientBase, reservation: ClaimTarget, count: number): Promise<number> {
     const claimed = await client.query(
@@ -32,9 +35,19 @@ export class CodeLifecycleRepository {
     return claimed.rowCount ?? 0;
   }
 
-  /** Gives the reservation's codes not yet used back to the pool. */
-  async releaseReserved(client: ClientBase, reservationId: string): Promise<void> {
-    await client.query(RELEASE_RESERVED, [reservationId]);
+  /** Gives the reservation's codes not yet used back to the pool; returns how many went back. */
+  async releaseReserved(client: ClientBase, reservationId: string): Promise<number> {
+    const released = await client.query(RELEASE_RESERVED, [reservationId]);
+    return released.rowCount ?? 0;
+  }
+
+  /**
+   * After a claim, a cancel or a batch move has committed (once, not per batch): when it moved
+   * enough codes between statuses to make the planner's figures stale, unique_code is analysed at
+   * once, so that a lookup by status that follows is planned on what the table now holds.
+   */
+  async afterCodesMoved(count: number): Promise<void> {
+    if (count > 0) await this.statistics.afterBulkWrite('unique_code', count, 'update');
   }
 
   /** One part of a batch update: all of `selection` moves, or none (the first offender named). */

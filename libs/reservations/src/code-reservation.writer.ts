@@ -104,7 +104,7 @@ export class CodeReservationWriter implements CollectionWriter {
    * must never go back to the pool (another reservation would print it again).
    */
   private async cancel(actor: Actor, id: string): Promise<void> {
-    await inPgTransaction(this.db, async (client) => {
+    const released = await inPgTransaction(this.db, async (client) => {
       const locked = await this.reservations.lock(client, id);
       if (locked?.status === 'complete') {
         throw new InvalidPayloadError(
@@ -112,9 +112,12 @@ export class CodeReservationWriter implements CollectionWriter {
           { field: 'status' },
         );
       }
-      await this.codes.releaseReserved(client, id);
+      const count = await this.codes.releaseReserved(client, id);
       await this.reservations.setFinalStatus(client, id, 'cancelled', null, actor.userId);
+      return count;
     });
+    // A large cancel puts many codes back in the pool: the planner learns it at once.
+    await this.codes.afterCodesMoved(released);
   }
 
   private async assertExists(

@@ -46,7 +46,8 @@ function setup(world: World, batchSize = 100) {
       world.pool -= taken;
       return taken;
     }),
-    releaseReserved: jest.fn(async () => undefined),
+    releaseReserved: jest.fn(async () => 0),
+    afterCodesMoved: jest.fn(async (_count: number) => undefined),
   };
   const jobs = {
     latestForReservation: jest.fn(async () => world.latestJob),
@@ -103,6 +104,11 @@ describe('ReservationClaimService (claim decisions)', () => {
     await expect(service.run(ID)).resolves.toBe('reserved');
     expect(codes.claim.mock.calls.map((call) => call[2])).toEqual([100, 100, 50]);
     expect(client.query.mock.calls.filter(([sql]) => sql === 'BEGIN')).toHaveLength(3);
+    // The planner hears of the move once per claim, with every batch counted, not per batch.
+    expect(codes.afterCodesMoved.mock.calls).toEqual([[250]]);
+    expect(client.query.mock.invocationCallOrder.at(-1)).toBeLessThan(
+      codes.afterCodesMoved.mock.invocationCallOrder[0],
+    );
   });
 
   it('asks the generator for exactly the missing codes when the pool runs dry', async () => {

@@ -32,11 +32,15 @@ export class ReservationClaimService {
   ) {}
 
   async run(reservationId: string): Promise<ClaimOutcome> {
+    const tally = { claimed: 0 };
     for (;;) {
       const step = await inPgTransaction(this.db, (client) =>
-        this.claimBatch(client, reservationId),
+        this.claimBatch(client, reservationId, tally),
       );
       if (step === 'more') continue;
+      // A large claim moves many codes out of the pool: the planner learns it before the export
+      // (or the wait for more codes) starts, once per claim, not per batch.
+      await this.codes.afterCodesMoved(tally.claimed);
       // Enqueued after the commit, so that the next worker finds the rows it is told about. Should
       // Redis fail here, the recovery sweeps find the work again from these rows.
       if (step === 'reserved') {
@@ -68,6 +72,7 @@ export class ReservationClaimService {
   private async claimBatch(
     client: PoolClient,
     reservationId: string,
+    tally: { claimed: number },
   ): Promise<'more' | 'reserved' | 'generating' | { generating: string } | 'failed' | 'skipped'> {
     const reservation = await this.reservations.lock(client, reservationId);
     if (!reservation || !ACTIVE.includes(reservation.status)) return 'skipped';
@@ -76,6 +81,7 @@ export class ReservationClaimService {
 
     const batch = Math.min(need, this.config.RESERVATION_BATCH_SIZE);
     const count = await this.codes.claim(client, reservation, batch);
+    tally.claimed += count;
     if (count > 0) await this.reservations.addReserved(client, reservation.id, count);
     if (count === need) return 'reserved';
     if (count === batch) return 'more';

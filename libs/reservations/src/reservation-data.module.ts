@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TableStatistics } from '@sid/shared/database';
 import { CodeLifecycleRepository } from './code-lifecycle.repository';
 import { ReservationRepository } from './reservation.repository';
 
@@ -7,7 +8,7 @@ import { ReservationRepository } from './reservation.repository';
  * export) without the claim's queue and code generation. Needs only the database.
  */
 @Module({
-  providers: [ReservationRepository, CodeLifecycleRepository],
+  providers: [ReservationRepository, CodeLifecycleRepository, TableStatistics],
   exports: [ReservationRepository, CodeLifecycleRepository],
 })
 export class ReservationDataModule {}

@@ -22,6 +22,10 @@ export interface CodeUpdateValues {
   r_account: string | null;
   set_custom_id: boolean;
   custom_id: string | null;
+  /** The activation status asked for, or null to leave it. */
+  activation_status: number | null;
+  set_blacklist_reason: boolean;
+  blacklist_reason: string | null;
   user: string;
 }
 
@@ -78,6 +82,9 @@ const UPDATE_CODES = `
       reservation = CASE WHEN {next}::text = 'reserved' AND t.status = 'unassigned'
         THEN {reservation}::uuid ELSE u.reservation END,
       custom_id = CASE WHEN {set_custom_id}::boolean THEN {custom_id}::text ELSE u.custom_id END,
+      activation_status = coalesce({activation_status}::smallint, u.activation_status),
+      blacklist_reason = CASE WHEN {set_blacklist_reason}::boolean THEN {blacklist_reason}::text
+        ELSE u.blacklist_reason END,
       user_updated = {user}::uuid,
       date_updated = now()
     FROM target t

@@ -187,6 +187,9 @@ export class UniqueCodeWriter implements CollectionWriter {
           r_account: reservation?.account ?? null,
           set_custom_id: dto.custom_id !== undefined,
           custom_id: dto.custom_id ?? null,
+          activation_status: dto.activation_status ?? null,
+          set_blacklist_reason: dto.blacklist_reason !== undefined,
+          blacklist_reason: dto.blacklist_reason ?? null,
           user: actor.userId,
         });
         if (result.offender) throw refusal(result.offender, dto);
@@ -209,6 +212,8 @@ export class UniqueCodeWriter implements CollectionWriter {
       }
       return { ids: changed, full };
     });
+    // A batch that moves many codes (a whole print run assigned) is a bulk write like a claim.
+    await this.codes.afterCodesMoved(ids.length);
     for (const reservationId of full)
       await this.queue.nudge(JobName.ExportReservation, { reservationId });
     return ids;

@@ -77,7 +77,7 @@ describe('files and assets API', () => {
 
     const lines = response.text.split('\r\n');
     expect(lines[0]).toBe(
-      'code,digital_link,epc_join_key,type,product,status,reservation,reference_id',
+      'code,digital_link,epc_join_key,type,product,status,activation_status,blacklist_reason,reservation,reference_id',
     );
     expect(
       lines

@@ -122,4 +122,55 @@ describe('row-level security backstop', () => {
     });
     await expect(attempt).rejects.toThrow(/permission denied/);
   });
+
+  it('every table with an account column is confined for the tenant role', async () => {
+    const tables: { table: string; rls: boolean; policies: string[] }[] = await db.query(`
+      SELECT c.relname AS table, c.relrowsecurity AS rls,
+        coalesce((SELECT array_agg(p.polname::text ORDER BY p.polname) FROM pg_policy p
+                  WHERE p.polrelid = c.oid), '{}') AS policies
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind = 'r'
+        AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'account'
+                     AND NOT a.attisdropped) OR c.relname = 'account')
+      ORDER BY c.relname`);
+    expect(tables.map((t) => t.table)).toEqual(
+      expect.arrayContaining(['ingestion_record', 'workorder', 'unique_code']),
+    );
+    for (const t of tables) {
+      expect({ table: t.table, rls: t.rls, policies: t.policies }).toEqual({
+        table: t.table,
+        rls: true,
+        policies: ['not_tenant', 'tenant_rows'],
+      });
+    }
+  });
+
+  it("the tenant role sees only its account's ingestion records and workorders", async () => {
+    const accounts: string[] = (
+      await db.query(`SELECT id FROM account WHERE id IN (
+        SELECT account FROM app_user WHERE email IN ('a@example.com', 'b@example.com'))`)
+    ).map((r: { id: string }) => r.id);
+    expect(accounts).toHaveLength(2);
+    for (const [i, account] of accounts.entries()) {
+      const [{ id }] = await db.query(
+        `INSERT INTO ingestion_record (key, account, filetype, object_key)
+         VALUES ($1, $2, 'csv', $3) RETURNING id`,
+        [`rlsrecord00${i}`, account, `rls/${i}`],
+      );
+      await db.query(
+        `INSERT INTO workorder (account, ingestion_record, reference, quantity)
+         VALUES ($1, $2, 'rls', 0)`,
+        [account, id],
+      );
+    }
+    const seen = await db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
+      await tx.query(`SET LOCAL ROLE sid_tenant`);
+      return {
+        records: await tx.query(`SELECT DISTINCT account FROM ingestion_record`),
+        workorders: await tx.query(`SELECT DISTINCT account FROM workorder`),
+      };
+    });
+    expect(seen).toEqual({ records: [{ account: accountB }], workorders: [{ account: accountB }] });
+  });
 });

@@ -4,7 +4,12 @@ import { once } from 'node:events';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { inPgTransaction, isPgError, PG_UNIQUE_VIOLATION } from '@sid/shared/database';
+import {
+  inPgTransaction,
+  isPgError,
+  PG_UNIQUE_VIOLATION,
+  TableStatistics,
+} from '@sid/shared/database';
 import { CodeBatches, GeneratedCode } from '../plan/code-plan';
 import {
   ADD_CREATED,
@@ -51,7 +56,18 @@ export interface ChunkTransaction {
 
 @Injectable()
 export class CodeGenerationRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly statistics: TableStatistics,
+  ) {}
+
+  /**
+   * Once a job has written its codes, before it reports `complete`: the planner's figures of
+   * unique_code (and the visibility map an index-only count reads) follow a bulk write at once.
+   */
+  async afterJobWritten(quantity: number): Promise<void> {
+    await this.statistics.afterBulkWrite('unique_code', quantity, 'insert');
+  }
 
   /** Codes already issued or promised in the space of `product` and `type` (see COUNT_EXISTING). */
   async countExisting(
@@ -123,13 +139,18 @@ export class CodeGenerationRepository {
   }
 
   /** Whether a chunk may skip row triggers safely (see BULK_WRITE_ALLOWED); asked per chunk. */
-  private async bulkWriteAllowed(): Promise<boolean> {
-    try {
-      const [{ allowed }] = await this.db.query(BULK_WRITE_ALLOWED);
-      return allowed === true;
-    } catch {
-      return false;
-    }
+  private bulkWriteAllowed(): Promise<boolean> {
+    return bulkWriteAllowed(this.db);
+  }
+}
+
+/** Whether a bulk write of codes may skip row triggers safely (see BULK_WRITE_ALLOWED). */
+export async function bulkWriteAllowed(db: DataSource): Promise<boolean> {
+  try {
+    const [{ allowed }] = await db.query(BULK_WRITE_ALLOWED);
+    return allowed === true;
+  } catch {
+    return false;
   }
 }
 
@@ -205,15 +226,16 @@ function nullable(value: string | null | undefined): string {
 }
 
 /**
- * One COPY of every batch, each batch made while the previous one is on its way to the server,
- * so memory holds one batch whatever the chunk size. Returns the rows written. If making a batch
+ * One COPY of every batch, each batch made (or read: an async source, such as a parsed upload)
+ * while the previous one is on its way to the server, so memory holds one batch whatever the
+ * chunk size. Returns the rows written. If making a batch
  * fails, the COPY is cancelled (CopyFail) and the connection is usable again before the error is
  * rethrown.
  */
-async function copyRows<T>(
+export async function copyRows<T>(
   client: PoolClient,
   sql: string,
-  batches: Iterable<T[]>,
+  batches: Iterable<T[]> | AsyncIterable<T[]>,
   line: (row: T) => string,
 ): Promise<number> {
   const stream = client.query(copyFrom(sql));
@@ -227,7 +249,7 @@ async function copyRows<T>(
   });
   let rows = 0;
   try {
-    for (const batch of batches) {
+    for await (const batch of batches) {
       let text = '';
       for (const row of batch) text += line(row);
       rows += batch.length;

@@ -72,6 +72,8 @@ export class IdentifierGenerationService {
         await onProgress(created, job.quantity);
         if (created >= job.quantity) break;
       }
+      // Once per job, not per chunk; a retry after a crash here runs it again, harmlessly.
+      await this.repository.afterJobWritten(job.quantity);
       await this.jobs.update(
         { id: job.id, status: 'in_progress' },
         { status: 'complete', error_message: null },

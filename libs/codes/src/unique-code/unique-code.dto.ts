@@ -3,6 +3,9 @@ import { IsUuidLike } from '@sid/shared/items';
 import { CODE_TYPES, CodeType } from '../identifier-job/identifier-job.entity';
 import { CODE_LIFECYCLE, UniqueCodeStatus } from './unique-code.entity';
 
+/** 0 inactive, 1 active, 2 blacklisted. */
+export const ACTIVATION_STATUSES = [0, 1, 2] as const;
+
 export class UpdateUniqueCodeDto {
   @IsOptional()
   @IsIn(CODE_LIFECYCLE, { message: `must be one of ${CODE_LIFECYCLE.join(', ')}` })
@@ -17,6 +20,15 @@ export class UpdateUniqueCodeDto {
   @IsString()
   @MaxLength(200)
   custom_id?: string | null;
+
+  @IsOptional()
+  @IsIn(ACTIVATION_STATUSES, { message: 'must be 0 (inactive), 1 (active) or 2 (blacklisted)' })
+  activation_status?: 0 | 1 | 2;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  blacklist_reason?: string | null;
 }
 
 /** A code made elsewhere and registered by hand (`POST /items/unique_code`). */

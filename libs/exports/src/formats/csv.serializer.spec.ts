@@ -4,8 +4,9 @@ import { EXPORT_COLUMNS, ExportRow } from './export-row';
 import { RESERVATION_ID, inBatches, nastyRows, serialize } from './export-row.fixtures';
 
 /** What a CSV reader gets back for a field: UTF-8 cannot carry lone surrogates (they become U+FFFD). */
-function expectedCell(value: string | null): string {
+function expectedCell(value: string | number | null): string {
   if (value === null) return '';
+  if (typeof value === 'number') return String(value);
   const decoded = Buffer.from(value, 'utf8').toString('utf8');
   return /^[=+\-@\t\r]/.test(decoded) ? `'${decoded}` : decoded;
 }
@@ -56,6 +57,8 @@ describe('CsvSerializer', () => {
       type: 'short_code',
       product: null,
       status: 'reserved',
+      activation_status: 2,
+      blacklist_reason: '-torn, "re-printed"',
       reservation: RESERVATION_ID,
       reference_id: 'PO, "7"',
     };
@@ -63,8 +66,8 @@ describe('CsvSerializer', () => {
     const text = await serialize(new CsvSerializer(), [[row]]);
 
     expect(text).toBe(
-      'code,digital_link,epc_join_key,type,product,status,reservation,reference_id\r\n' +
-        `'-abc,https://id.example.com/s/-abc,,short_code,,reserved,${RESERVATION_ID},"PO, ""7"""\r\n`,
+      'code,digital_link,epc_join_key,type,product,status,activation_status,blacklist_reason,reservation,reference_id\r\n' +
+        `'-abc,https://id.example.com/s/-abc,,short_code,,reserved,2,"'-torn, ""re-printed""",${RESERVATION_ID},"PO, ""7"""\r\n`,
     );
   });
 

@@ -44,6 +44,10 @@ export class CsvSerializer extends ExportSerializer {
         ',' +
         csvCell(row.status) +
         ',' +
+        row.activation_status +
+        ',' +
+        csvCell(row.blacklist_reason) +
+        ',' +
         csvCell(row.reservation) +
         ',' +
         csvCell(row.reference_id);

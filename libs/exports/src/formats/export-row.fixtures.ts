@@ -44,6 +44,8 @@ export function nastyRows(): ExportRow[] {
     type: value,
     product: value,
     status: value,
+    activation_status: 2,
+    blacklist_reason: value,
     reservation: RESERVATION_ID,
     reference_id: value,
   }));
@@ -54,6 +56,8 @@ export function nastyRows(): ExportRow[] {
     type: 'short_code',
     product: null,
     status: 'reserved',
+    activation_status: 0,
+    blacklist_reason: null,
     reservation: RESERVATION_ID,
     reference_id: null,
   });
@@ -69,6 +73,8 @@ export function plainRow(index: number): ExportRow {
     type: 'sgtin',
     product: '/01/19361758000003',
     status: 'reserved',
+    activation_status: 1,
+    blacklist_reason: null,
     reservation: RESERVATION_ID,
     reference_id: 'BATCH-2024-001',
   };

@@ -9,6 +9,9 @@ export interface ExportRow {
   type: string;
   product: string | null;
   status: string;
+  /** 0 inactive, 1 active, 2 blacklisted. */
+  activation_status: number;
+  blacklist_reason: string | null;
   /** Id of the code_reservation. */
   reservation: string;
   reference_id: string | null;
@@ -22,6 +25,8 @@ export const EXPORT_COLUMNS = [
   'type',
   'product',
   'status',
+  'activation_status',
+  'blacklist_reason',
   'reservation',
   'reference_id',
 ] as const satisfies readonly (keyof ExportRow)[];

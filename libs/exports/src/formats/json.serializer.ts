@@ -29,6 +29,8 @@ export class JsonSerializer extends ExportSerializer {
         type: row.type,
         product: row.product,
         status: row.status,
+        activation_status: row.activation_status,
+        blacklist_reason: row.blacklist_reason,
         reservation: row.reservation,
         reference_id: row.reference_id,
       });

@@ -61,7 +61,7 @@ describe('XmlSerializer', () => {
       const expected: Record<string, string> = {};
       for (const column of EXPORT_COLUMNS) {
         const value = rows[i][column];
-        if (value !== null) expected[column] = expectedText(value);
+        if (value !== null) expected[column] = expectedText(String(value));
       }
       expect({ row: i, element }).toEqual({ row: i, element: expected });
       expect(Object.keys(element)).toEqual(Object.keys(expected));
@@ -88,6 +88,8 @@ describe('XmlSerializer', () => {
       type: 'short_code',
       product: null,
       status: 'reserved',
+      activation_status: 1,
+      blacklist_reason: null,
       reservation: NASTY_META.reservation,
       reference_id: null,
     };
@@ -99,7 +101,7 @@ describe('XmlSerializer', () => {
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
         `<code_reservation id="${meta.reservation}" code_type="sgtin"><codes>\n` +
         '<unique_code><code>abc</code><digital_link>https://id.example.com/s/abc</digital_link>' +
-        '<type>short_code</type><status>reserved</status>' +
+        '<type>short_code</type><status>reserved</status><activation_status>1</activation_status>' +
         `<reservation>${meta.reservation}</reservation></unique_code>\n` +
         '</codes></code_reservation>\n',
     );

@@ -56,7 +56,7 @@ export class XmlSerializer extends ExportSerializer {
       parts.push('<unique_code>');
       for (const column of EXPORT_COLUMNS) {
         const value = row[column];
-        if (value !== null) parts.push(OPEN[column], escapeXml(value), CLOSE[column]);
+        if (value !== null) parts.push(OPEN[column], escapeXml(String(value)), CLOSE[column]);
       }
       parts.push('</unique_code>\n');
     }

@@ -8,3 +8,4 @@ export * from './data-error';
 export * from './tenant-transaction';
 export * from './insert-rows';
 export * from './cursor-rows';
+export * from './statistics';

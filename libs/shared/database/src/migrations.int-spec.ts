@@ -1,6 +1,9 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
-import { runMigrations } from './data-source';
+import { dataSourceOptions, runMigrations } from './data-source';
+import { MIGRATIONS } from './migrations';
+import { TenantRowSecurity1795268800000 } from './migrations/1795268800000-TenantRowSecurity';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -93,5 +96,40 @@ describe('migrations', () => {
     );
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(plan).toContain('unique_code_productless_pool_idx');
+  });
+
+  it('adds the lookup indexes to a database that already has row-level security, after it', async () => {
+    const existing = await createTestDatabase('migrations_existing');
+    try {
+      const released = MIGRATIONS.slice(0, MIGRATIONS.indexOf(TenantRowSecurity1795268800000) + 1);
+      const before = new DataSource({
+        ...dataSourceOptions({ url: existing.url, poolSize: 2 }),
+        migrations: released,
+      });
+      await before.initialize();
+      await before.runMigrations({ transaction: 'each' });
+      await before.destroy();
+
+      expect(await runMigrations(existing.url)).toEqual(['LookupIndexes1795268850000']);
+      const other = new Client({ connectionString: existing.url });
+      await other.connect();
+      try {
+        const { rows } = await other.query(
+          `SELECT name FROM schema_migration ORDER BY timestamp DESC LIMIT 2`,
+        );
+        expect(rows.map((row) => row.name)).toEqual([
+          'LookupIndexes1795268850000',
+          'TenantRowSecurity1795268800000',
+        ]);
+        const { rows: indexes } = await other.query(
+          `SELECT indexname FROM pg_indexes WHERE tablename = 'unique_code' AND indexname = 'unique_code_code_idx'`,
+        );
+        expect(indexes).toHaveLength(1);
+      } finally {
+        await other.end();
+      }
+    } finally {
+      await existing.drop();
+    }
   });
 });

@@ -17,12 +17,16 @@ export class JobQueue {
     @InjectQueue(QueueName.CodeReservation) reservation: Queue,
     @InjectQueue(QueueName.CodeExport) codeExport: Queue,
     @InjectQueue(QueueName.CodePool) codePool: Queue,
+    @InjectQueue(QueueName.CodeIngestion) codeIngestion: Queue,
+    @InjectQueue(QueueName.WorkorderFile) workorderFile: Queue,
   ) {
     this.queues = {
       [QueueName.IdentifierGeneration]: generation,
       [QueueName.CodeReservation]: reservation,
       [QueueName.CodeExport]: codeExport,
       [QueueName.CodePool]: codePool,
+      [QueueName.CodeIngestion]: codeIngestion,
+      [QueueName.WorkorderFile]: workorderFile,
     };
   }
 

@@ -13,6 +13,8 @@ export enum QueueName {
   CodeReservation = 'code-reservation',
   CodeExport = 'code-export',
   CodePool = 'code-pool',
+  CodeIngestion = 'code-ingestion',
+  WorkorderFile = 'workorder-file',
 }
 
 export enum JobName {
@@ -21,6 +23,8 @@ export enum JobName {
   ExportReservation = 'export-reservation',
   CheckPools = 'check-pools',
   SweepExportObjects = 'sweep-export-objects',
+  IngestCodes = 'ingest-codes',
+  BuildWorkorderFile = 'build-workorder-file',
 }
 
 export interface GenerateIdentifiersPayload {
@@ -43,12 +47,24 @@ export interface CheckPoolsPayload {
 /** Scheduled: every export object older than the grace period is checked. */
 export type SweepExportObjectsPayload = Record<string, never>;
 
+/** An uploaded file of codes to validate and write (generator-worker). */
+export interface IngestCodesPayload {
+  ingestionRecordId: string;
+}
+
+/** The zip of a workorder's codes to build and store (export-worker). */
+export interface BuildWorkorderFilePayload {
+  workorderId: string;
+}
+
 export interface JobPayloads {
   [JobName.GenerateIdentifiers]: GenerateIdentifiersPayload;
   [JobName.ClaimCodes]: ClaimCodesPayload;
   [JobName.ExportReservation]: ExportReservationPayload;
   [JobName.CheckPools]: CheckPoolsPayload;
   [JobName.SweepExportObjects]: SweepExportObjectsPayload;
+  [JobName.IngestCodes]: IngestCodesPayload;
+  [JobName.BuildWorkorderFile]: BuildWorkorderFilePayload;
 }
 
 /** Which queue each job goes to. */
@@ -58,6 +74,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.ExportReservation]: QueueName.CodeExport,
   [JobName.CheckPools]: QueueName.CodePool,
   [JobName.SweepExportObjects]: QueueName.CodeExport,
+  [JobName.IngestCodes]: QueueName.CodeIngestion,
+  [JobName.BuildWorkorderFile]: QueueName.WorkorderFile,
 };
 
 /**

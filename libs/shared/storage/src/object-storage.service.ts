@@ -9,6 +9,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
@@ -44,6 +45,31 @@ export interface PresignOptions {
   expiresIn: number;
   /** Suggested download name: sets `response-content-disposition: attachment; filename=...`. */
   filename?: string;
+}
+
+export interface PresignedPostRequest {
+  /** The object the POST creates (and no other). */
+  key: string;
+  /** The Content-Type the client must send. */
+  contentType: string;
+  /** The largest body accepted (content-length-range 1..maxBytes). */
+  maxBytes: number;
+  /** Seconds the policy stays valid. */
+  expiresIn: number;
+  /** The status S3 answers a successful POST with (201: with an XML body). */
+  successStatus: 200 | 201 | 204;
+}
+
+/** A browser-style upload: POST every field, then the file, as multipart/form-data to `url`. */
+export interface PresignedPost {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/** What the store says of an object without reading it. */
+export interface ObjectHead {
+  size: number;
+  contentType?: string;
 }
 
 /**
@@ -204,6 +230,39 @@ export class ObjectStorage {
         options.filename === undefined ? undefined : attachmentDisposition(options.filename),
     });
     return getSignedUrl(this.client, command, { expiresIn: options.expiresIn });
+  }
+
+  /**
+   * A presigned POST policy bound to one key, one Content-Type, a size range and a success status.
+   * (S3 and MinIO enforce it; s3rver does not, so whoever reads the object checks it again.)
+   */
+  async presignedPost(request: PresignedPostRequest): Promise<PresignedPost> {
+    const status = String(request.successStatus);
+    const { url, fields } = await createPresignedPost(this.client, {
+      Bucket: this.bucket,
+      Key: request.key,
+      Fields: { 'Content-Type': request.contentType, success_action_status: status },
+      Conditions: [
+        ['content-length-range', 1, request.maxBytes],
+        ['eq', '$Content-Type', request.contentType],
+        ['eq', '$success_action_status', status],
+      ],
+      Expires: request.expiresIn,
+    });
+    return { url, fields };
+  }
+
+  /** The size and type of `key`, or null when there is no such object. */
+  async head(key: string): Promise<ObjectHead | null> {
+    try {
+      const response = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
+      return { size: response.ContentLength ?? 0, contentType: response.ContentType };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
   }
 
   close(): void {

@@ -4,8 +4,10 @@ import { EpcMode1795268100000 } from './1795268100000-EpcMode';
 import { CodePool1795268400000 } from './1795268400000-CodePool';
 import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
 import { TenantRowSecurity1795268800000 } from './1795268800000-TenantRowSecurity';
+import { LookupIndexes1795268850000 } from './1795268850000-LookupIndexes';
 import { UserSessions1795268900000 } from './1795268900000-UserSessions';
 import { IdempotencyKeys1795268900100 } from './1795268900100-IdempotencyKeys';
+import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -15,6 +17,8 @@ export const MIGRATIONS = [
   CodePool1795268400000,
   ProductlessPoolIndex1795268500000,
   TenantRowSecurity1795268800000,
+  LookupIndexes1795268850000,
   UserSessions1795268900000,
   IdempotencyKeys1795268900100,
+  CodeIngestion1795269100000,
 ];
