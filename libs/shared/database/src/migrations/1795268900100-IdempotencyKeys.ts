@@ -7,7 +7,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Only the gateway's interceptor reads the table, as itself; no partner reads it as an item
  * collection, so the tenant role (granted SELECT on new tables by default) loses it here: stored
- * answers of one account are never visible to a statement running as another.
+ * answers of one account are never visible to a statement running as another. Like every table
+ * with an account column it also carries the row-security policies (TenantRowSecurity), so that
+ * a later grant could not open it wider than its own account.
  */
 export class IdempotencyKeys1795268900100 implements MigrationInterface {
   name = 'IdempotencyKeys1795268900100';
@@ -25,7 +27,11 @@ export class IdempotencyKeys1795268900100 implements MigrationInterface {
         PRIMARY KEY (account, key)
       );
       CREATE INDEX idempotency_key_date_created_idx ON idempotency_key (date_created);
-      REVOKE ALL ON idempotency_key FROM sid_tenant;`);
+      REVOKE ALL ON idempotency_key FROM sid_tenant;
+      ALTER TABLE idempotency_key ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY tenant_rows ON idempotency_key TO sid_tenant
+        USING (account = nullif(current_setting('sid.account', true), '')::uuid);
+      CREATE POLICY not_tenant ON idempotency_key TO PUBLIC USING (current_user <> 'sid_tenant');`);
   }
 
   async down(q: QueryRunner): Promise<void> {
