@@ -10,7 +10,8 @@ const RULES: Record<string, (schema: Schema, constraints: unknown[]) => void> = 
   isInt: (schema) => (schema.type = 'integer'),
   isNumber: (schema) => (schema.type = 'number'),
   isBoolean: (schema) => (schema.type = 'boolean'),
-  isArray: (schema) => Object.assign(schema, { type: 'array', items: {} }),
+  isArray: (schema) => Object.assign(schema, { type: 'array', items: itemsOf(schema) }),
+  arrayUnique: (schema) => (schema.uniqueItems = true),
   isEmail: (schema) => Object.assign(schema, { type: 'string', format: 'email' }),
   isUrl: (schema) => Object.assign(schema, { type: 'string', format: 'uri' }),
   isIn: (schema, [values]) => {
@@ -29,6 +30,13 @@ const RULES: Record<string, (schema: Schema, constraints: unknown[]) => void> = 
     else if (regex.flags === '') schema.pattern = regex.source;
   },
 };
+
+/** The schema of an array property's elements, created on first use. */
+function itemsOf(schema: Schema): Schema {
+  const array = schema as { items?: Schema };
+  array.items ??= {};
+  return array.items;
+}
 
 /**
  * The JSON schema of a request body, read from the class-validator rules the writer validates it
@@ -49,7 +57,10 @@ export function dtoSchema(dto: new () => object): Schema {
       optional.add(rule.propertyName);
       if (rule.name === 'isOptional') nullable.add(rule.propertyName);
     } else if (rule.type === 'customValidation' && rule.name && RULES[rule.name]) {
-      RULES[rule.name](schema, rule.constraints ?? []);
+      // `each: true` is a rule about every element of an array.
+      const target = rule.each ? itemsOf(schema) : schema;
+      if (rule.each) schema.type = 'array';
+      RULES[rule.name](target, rule.constraints ?? []);
     } else {
       throw new Error(
         `${dto.name}.${rule.propertyName}: the OpenAPI document does not know the rule "${rule.name ?? rule.type}"; teach dto-schema.ts`,
