@@ -32,6 +32,7 @@ const depConstraints = [
   {
     sourceTag: 'scope:reservation-worker',
     onlyDependOnLibsWithTags: [
+      'scope:webhooks',
       'scope:reservations',
       'scope:codes',
       'scope:catalog',
@@ -107,6 +108,10 @@ const depConstraints = [
     ],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identifiers'] },
+  {
+    sourceTag: 'scope:webhooks',
+    onlyDependOnLibsWithTags: ['scope:webhooks', 'scope:accounts', 'scope:shared'],
+  },
 ];
 
 export default [

@@ -131,6 +131,25 @@ describe('check-table-ownership', () => {
     expect(checker.findViolations([{ path: 'libs/codes/src/x.sql.ts', text }])).toEqual([]);
   });
 
+  it('keeps the outbox and the webhook tables with their owners', () => {
+    // The outbox insert as issue 13's branch first had it, if a domain lib ran it itself.
+    const insertEvent = `export const INSERT_EVENT = \`
+  INSERT INTO event_outbox (event, account, subject, data) VALUES ($1, $2, $3, $4)\`;`;
+    const deliveries = `const q = \`
+  UPDATE webhook_delivery SET status = 'failed' WHERE id = $1\`;`;
+    expect(
+      checker.findViolations([
+        { path: 'libs/codes/src/generation/x.sql.ts', text: insertEvent },
+        { path: 'apps/reservation-worker/src/x.ts', text: deliveries },
+        { path: 'libs/shared/events/src/event-outbox.sql.ts', text: insertEvent },
+        { path: 'libs/webhooks/src/webhook.sql.ts', text: deliveries },
+      ]),
+    ).toEqual([
+      'libs/codes/src/generation/x.sql.ts:2: codes INSERT on "event_outbox", which shared-events owns: call its EventOutboxRepository',
+      'apps/reservation-worker/src/x.ts:2: reservation-worker UPDATE on "webhook_delivery", which webhooks owns: call its WebhookRepository',
+    ]);
+  });
+
   it('names a lock by the table its alias stands for', () => {
     const text = `const q = \`
       SELECT r.id FROM unique_code u JOIN code_reservation r ON r.id = u.reservation

@@ -34,6 +34,11 @@ const TABLE_OWNERS = {
   file: { owner: 'exports', repository: 'FileRepository' },
   ingestion_record: { owner: 'ingestion', repository: 'IngestionRecordRepository' },
   workorder: { owner: 'ingestion', repository: 'WorkorderRepository' },
+  // Services of codes, reservations and exports record events by calling EventOutboxRepository
+  // with their own transaction's client: the SQL stays here, the transaction is theirs.
+  event_outbox: { owner: 'shared-events', repository: 'EventOutboxRepository' },
+  webhook: { owner: 'webhooks', repository: 'WebhookRepository' },
+  webhook_delivery: { owner: 'webhooks', repository: 'WebhookRepository' },
 };
 
 module.exports = { TABLE_OWNERS };

@@ -5,6 +5,8 @@
 // resources, env names known to AppConfig...). If the npm package `kubernetes-models` can be
 // resolved (from the repo or from KUBERNETES_MODELS_PATH=<dir holding node_modules>), every
 // Kubernetes object is also validated against the official JSON schemas it bundles.
+// Custom resources (KEDA ScaledObject, Prometheus Operator PodMonitor/PrometheusRule) and the
+// Grafana dashboard are checked by ./custom-resources.js against the schemas in ./schemas.
 // Exits non-zero on any problem. Needs kubectl (for `kubectl kustomize`) and js-yaml.
 /* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS Node script */
 'use strict';
@@ -12,6 +14,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
+const { checkCustomResources, crdSchemaFor } = require('./custom-resources');
 
 const root = path.resolve(__dirname, '..', '..');
 const WORKERS = ['generator-worker', 'reservation-worker', 'export-worker'];
@@ -127,7 +130,7 @@ function checkKubernetes(docs, options = {}) {
       if (!workloads.some((w) => matchesLabels(selector, podLabelsOf(w))))
         fail('selects no pod template');
     }
-    if (options.knownEnv && (doc.kind === 'ConfigMap' || doc.kind === 'Secret')) {
+    if (options.knownEnv && isEnvSource(doc, workloads)) {
       for (const name of Object.keys({ ...doc.data, ...doc.stringData })) {
         if (!options.knownEnv.has(name)) fail(`key ${name} is not a setting the apps read`);
       }
@@ -135,7 +138,19 @@ function checkKubernetes(docs, options = {}) {
   }
 
   checkPlatformRules(docs, byKind, problems);
+  problems.push(...checkCustomResources(docs));
   return problems;
+}
+
+/** A ConfigMap or Secret some workload reads its environment from (envFrom). */
+function isEnvSource(doc, workloads) {
+  if (doc.kind !== 'ConfigMap' && doc.kind !== 'Secret') return false;
+  const refKey = doc.kind === 'ConfigMap' ? 'configMapRef' : 'secretRef';
+  return workloads.some((w) =>
+    (podSpecOf(w)?.containers ?? []).some((c) =>
+      (c.envFrom ?? []).some((e) => e[refKey]?.name === doc.metadata?.name),
+    ),
+  );
 }
 
 function checkWorkload(doc, docs, externalSecrets, options, fail) {
@@ -293,7 +308,12 @@ function checkPlatformRules(docs, byKind, problems) {
     const hpa = byKind('HorizontalPodAutoscaler').find(
       (h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec?.scaleTargetRef?.name === name,
     );
-    if (!hpa) fail(`no HorizontalPodAutoscaler for ${name}`);
+    const scaled = byKind('ScaledObject').find((o) => o.spec?.scaleTargetRef?.name === name);
+    if (!hpa && !scaled) fail(`no ScaledObject (or HorizontalPodAutoscaler) for ${name}`);
+    // Only the export worker may scale to zero: the others run the pool checks and the recovery
+    // sweeps that find work Redis lost.
+    if (scaled && name !== 'export-worker' && !((scaled.spec?.minReplicaCount ?? 0) >= 1))
+      fail(`${name} needs minReplicaCount >= 1`);
     if (
       !byKind('PodDisruptionBudget').some((p) =>
         matchesLabels(p.spec?.selector?.matchLabels, podLabelsOf(worker)),
@@ -580,7 +600,7 @@ function main() {
       knownEnv: knownEnv ?? undefined,
     });
     if (validate)
-      for (const d of docs) {
+      for (const d of docs.filter((doc) => !crdSchemaFor(doc))) {
         const error = validate(d);
         if (error) found.push(`${d.kind}/${d.metadata?.name}: schema: ${error}`);
       }

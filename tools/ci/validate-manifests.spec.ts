@@ -71,6 +71,48 @@ function deployment(name: string, c: Doc, grace: number): Doc {
   };
 }
 
+const QUEUES: Record<string, string> = {
+  'generator-worker': 'identifier-generation',
+  'reservation-worker': 'code-reservation',
+  'export-worker': 'code-export',
+};
+
+function scaledObject(name: string): Doc {
+  return {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicaCount: name === 'export-worker' ? 0 : 1,
+      maxReplicaCount: 4,
+      triggers: [
+        {
+          type: 'prometheus',
+          metadata: {
+            serverAddress: 'http://prometheus:9090',
+            query: `max(sid_queue_jobs{queue="${QUEUES[name]}",state="waiting"})`,
+            threshold: '2',
+          },
+        },
+      ],
+    },
+  };
+}
+
+function hpa(name: string): Doc {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: 2,
+      maxReplicas: 4,
+    },
+  };
+}
+
 /** A complete platform that passes every check; tests break one thing at a time. */
 function platform(): Doc[] {
   const selector = (name: string) => ({ matchLabels: { 'app.kubernetes.io/name': name } });
@@ -119,16 +161,7 @@ function platform(): Doc[] {
     migrate,
     ...WORKERS.flatMap((name) => [
       deployment(name, container(name, { name: 'health', containerPort: 3000 }, '/health'), 60),
-      {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
-        metadata: { name },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          minReplicas: 2,
-          maxReplicas: 4,
-        },
-      },
+      scaledObject(name),
       {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
@@ -172,7 +205,9 @@ describe('checkKubernetes', () => {
   });
 
   it('reports an HPA without target, and a target that pins its replicas', () => {
-    const docs = platform();
+    const docs = platform().filter((d) => d.kind !== 'ScaledObject');
+    docs.push(...WORKERS.map(hpa));
+    expect(validator.checkKubernetes(docs)).toEqual([]);
     find(docs, 'Deployment', 'export-worker').spec.replicas = 2;
     find(docs, 'HorizontalPodAutoscaler', 'generator-worker').spec.scaleTargetRef.name =
       'generator';
@@ -180,9 +215,34 @@ describe('checkKubernetes', () => {
     expect(problems).toContain(
       'HorizontalPodAutoscaler/generator-worker: scaleTargetRef Deployment/generator does not exist',
     );
-    expect(problems).toContain('platform: no HorizontalPodAutoscaler for generator-worker');
+    expect(problems).toContain(
+      'platform: no ScaledObject (or HorizontalPodAutoscaler) for generator-worker',
+    );
     expect(problems).toContainEqual(
       expect.stringMatching(/^HorizontalPodAutoscaler\/export-worker: its target .* spec.replicas/),
+    );
+  });
+
+  it('reports ScaledObjects with a wrong target, floor, queue, metric or field', () => {
+    const docs = platform();
+    find(docs, 'ScaledObject', 'generator-worker').spec.minReplicaCount = 0;
+    find(docs, 'ScaledObject', 'export-worker').spec.scaleTargetRef.name = 'exporter';
+    const reservation = find(docs, 'ScaledObject', 'reservation-worker');
+    reservation.spec.triggers[0].metadata.query = 'max(sid_queue_depth{queue="code-reservations"})';
+    reservation.spec.triggers[0].metadata.threshold = 5;
+    reservation.spec.minReplicas = 1;
+    docs.push(hpa('reservation-worker'));
+    expect(validator.checkKubernetes(docs).sort()).toEqual(
+      [
+        'ScaledObject/export-worker: scaleTargetRef Deployment/exporter does not exist',
+        'ScaledObject/reservation-worker: HorizontalPodAutoscaler/reservation-worker also scales reservation-worker',
+        'ScaledObject/reservation-worker: schema: spec.minReplicas: unknown field',
+        'ScaledObject/reservation-worker: schema: spec.triggers[0].metadata.threshold: must be string',
+        'ScaledObject/reservation-worker: trigger 0 (prometheus): query reads queue "code-reservations", which does not exist',
+        'ScaledObject/reservation-worker: trigger 0 (prometheus): query reads sid_queue_depth, which no app publishes',
+        'platform: generator-worker needs minReplicaCount >= 1',
+        'platform: no ScaledObject (or HorizontalPodAutoscaler) for export-worker',
+      ].sort(),
     );
   });
 

@@ -9,10 +9,12 @@ import { IngestionModule } from '@sid/ingestion';
 import { CodeReservationWriter, ReservationsModule, UniqueCodeWriter } from '@sid/reservations';
 import { ConfigModule } from '@sid/shared/config';
 import { DatabaseModule } from '@sid/shared/database';
+import { LoggingModule } from '@sid/shared/observability';
 import { COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
 import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
 import { AuthController } from './auth/auth.controller';
+import { WebhooksModule, WebhookWriter } from '@sid/webhooks';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { PublicErrorFilter } from './errors/public-error.filter';
 import { FilesController } from './files/files.controller';
@@ -23,6 +25,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ItemsReadService } from './items/items-read.service';
 import { ItemsController } from './items/items.controller';
 import { ServerController } from './server/server.controller';
+import { MetricsController } from './ops/metrics.controller';
 import { UsersController } from './users/users.controller';
 import { RedisHealthIndicator } from './server/redis.health';
 import { ItemReferenceRepository } from './items/item-reference.repository';
@@ -40,11 +43,13 @@ const WRITERS = [
   UniqueCodeWriter,
   CodeReservationWriter,
   CodePoolWriter,
+  WebhookWriter,
 ];
 
 @Module({
   imports: [
     ConfigModule,
+    LoggingModule,
     DatabaseModule,
     QueueModule.forRoot(),
     StorageModule,
@@ -55,6 +60,7 @@ const WRITERS = [
     ReservationsModule,
     ExportsModule,
     IngestionModule,
+    WebhooksModule,
   ],
   controllers: [
     ServerController,
@@ -65,6 +71,7 @@ const WRITERS = [
     AuthController,
     IngestionController,
     WorkordersController,
+    MetricsController,
   ],
   providers: [
     ItemsReadService,

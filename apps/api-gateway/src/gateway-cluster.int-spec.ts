@@ -1,26 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { runMigrations } from '@sid/shared/database';
 import {
   AppProcess,
   createTestDatabase,
   eventually,
+  freePort,
   startApp,
   TestDatabase,
 } from '@sid/shared/testing';
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function alive(pid: number): boolean {
   try {
@@ -46,7 +34,7 @@ describe('api-gateway in cluster mode (GATEWAY_WORKERS)', () => {
     await db.drop();
   });
 
-  it('serves one port from several processes, bootstraps the admin once, and stops them all', async () => {
+  it('serves one port from several processes, bootstraps the admin once, aggregates /metrics, and stops them all', async () => {
     const port = await freePort();
     gateway = await startApp(
       'api-gateway',
@@ -82,6 +70,27 @@ describe('api-gateway in cluster mode (GATEWAY_WORKERS)', () => {
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+
+    // /metrics counts the requests of both workers, whichever of them the scrape reaches: each
+    // of several scrapes (spread over the workers by the primary) sees all 12, never its own half.
+    const productReads = new RegExp(
+      '^sid_http_request_duration_seconds_count\\{method="GET",route="/items/:collection",status="200"\\} (\\d+)$',
+      'm',
+    );
+    const scrape = async () => {
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(metrics.status).toBe(200);
+      return (await metrics.text()).match(productReads)?.[1];
+    };
+    // A request is counted once its response has gone out ('finish'), a moment after the client has it.
+    await eventually(
+      async () => ((await scrape()) === '12' ? true : undefined),
+      10_000,
+      '12 reads',
+    );
+    for (let i = 0; i < 4; i++) expect(await scrape()).toBe('12');
 
     const pg = new Client({ connectionString: db.url });
     await pg.connect();

@@ -1,4 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
+import { serveClusterMetrics } from '@sid/shared/observability';
 
 /** How long the workers get to finish their requests after SIGTERM before they are killed. */
 const STOP_GRACE_MS = 10_000;
@@ -8,9 +9,11 @@ const STOP_GRACE_MS = 10_000;
  * connections and hands them out). The first worker starts alone, so that its start-up writes
  * (the admin account of ADMIN_EMAIL) are done before the others repeat them; the rest follow
  * once it listens. A worker that dies is replaced; SIGTERM and SIGINT go to every worker, and
- * the primary exits once they have.
+ * the primary exits once they have. A scrape of `/metrics` reaches one worker, which asks the
+ * primary for every worker's metrics, aggregated.
  */
 export function runGatewayCluster(workers: number): void {
+  serveClusterMetrics();
   let stopping = false;
   let started = false;
   const fork = (): Worker => cluster.fork();

@@ -1,4 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { requestContextAfterBody, requestIdAndMetrics } from '@sid/shared/observability';
 import { mountQueueDashboard } from './ops/queue-dashboard';
 import { mountApiDocs } from './openapi/api-docs';
 import { AppConfig } from '@sid/shared/config';
@@ -10,12 +11,15 @@ import { securityHeaders } from './security/security-headers';
 export function configureGateway(app: NestExpressApplication): NestExpressApplication {
   // Directus query strings nest: filter[status][_eq]=new, fields[]=id.
   app.set('query parser', 'extended');
+  // Request id (X-Request-Id, in the response, logs and enqueued jobs) and the HTTP histogram.
+  app.use(requestIdAndMetrics);
   app.disable('x-powered-by');
   app.use(securityHeaders);
   const trustProxy = app.get(AppConfig).TRUST_PROXY;
   if (trustProxy) app.set('trust proxy', trustProxyValue(trustProxy));
   app.use(rateLimitRequests(app.get(RateLimits)));
   app.useBodyParser('json', { limit: '5mb' });
+  app.use(requestContextAfterBody);
   mountQueueDashboard(app);
   mountApiDocs(app);
   return app;

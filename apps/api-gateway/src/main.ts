@@ -2,16 +2,20 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { BootstrapService } from '@sid/catalog';
-import { AppConfig, loadConfig, nestLogLevels } from '@sid/shared/config';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, loadConfig } from '@sid/shared/config';
+import { joinClusterMetrics } from '@sid/shared/observability';
 import { AppModule } from './app.module';
 import { configureGateway } from './gateway.setup';
 import { isGatewayPrimary, runGatewayCluster } from './gateway-cluster';
 
 async function bootstrap(): Promise<void> {
+  joinClusterMetrics(); // a cluster worker's metrics count in every scrape; alone, nothing to do
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
-    logger: nestLogLevels(loadConfig().LOG_LEVEL),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   configureGateway(app);
   app.enableShutdownHooks();
   const config = app.get(AppConfig);

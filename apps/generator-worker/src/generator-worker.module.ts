@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { CodesModule } from '@sid/codes';
+import { CodePoolHealthRepository, CodesModule, PoolHealthMetrics } from '@sid/codes';
 import { IngestionModule } from '@sid/ingestion';
 import { ConfigModule } from '@sid/shared/config';
+import { EventsModule } from '@sid/shared/events';
 import { DatabaseModule } from '@sid/shared/database';
+import { LoggingModule } from '@sid/shared/observability';
 import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
 import { CodeIngestionProcessor } from './code-ingestion.processor';
@@ -14,11 +16,13 @@ import { IdentifierJobSweep } from './identifier-job.sweep';
 @Module({
   imports: [
     ConfigModule,
+    LoggingModule,
     DatabaseModule,
     QueueModule.forRoot(),
     CodesModule,
     StorageModule,
     IngestionModule,
+    EventsModule,
   ],
   providers: [
     IdentifierJobProcessor,
@@ -26,6 +30,9 @@ import { IdentifierJobSweep } from './identifier-job.sweep';
     CodePoolProcessor,
     CodeIngestionProcessor,
     CodeIngestionSweep,
+    // Pool health gauges: computed here, where pools are kept, not in every app.
+    CodePoolHealthRepository,
+    PoolHealthMetrics,
   ],
 })
 export class GeneratorWorkerModule {}

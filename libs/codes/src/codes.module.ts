@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@sid/catalog';
 import { TableStatistics } from '@sid/shared/database';
+import { EventOutboxModule } from '@sid/shared/events';
 import { CodeGenerationRepository } from './generation/code-generation.repository';
 import { CodePlanService } from './plan/code-plan.service';
 import { CodePoolCheckService } from './pool/code-pool-check.service';
@@ -20,6 +21,7 @@ import { UniqueCodeEntity } from './unique-code/unique-code.entity';
   imports: [
     TypeOrmModule.forFeature([IdentifierJobEntity, UniqueCodeEntity, CodePoolEntity]),
     CatalogModule,
+    EventOutboxModule,
   ],
   providers: [
     CodeGenerationRepository,

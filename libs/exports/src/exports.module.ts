@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReservationDataModule } from '@sid/reservations';
+import { EventOutboxModule } from '@sid/shared/events';
 import { ExportObjectSweepService } from './export-object-sweep.service';
 import { FileEntity } from './file.entity';
 import { FileRepository } from './file.repository';
@@ -9,7 +10,7 @@ import { ReservationExportService } from './reservation-export.service';
 
 /** Export files of reservations. Needs `StorageModule` in the app. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FileEntity]), ReservationDataModule],
+  imports: [TypeOrmModule.forFeature([FileEntity]), EventOutboxModule, ReservationDataModule],
   providers: [FileRepository, ReservationExportService, ExportObjectSweepService, FileService],
   exports: [FileRepository, ReservationExportService, ExportObjectSweepService, FileService],
 })

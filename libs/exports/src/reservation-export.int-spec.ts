@@ -296,6 +296,16 @@ async function fileRowsOf(reservation: string): Promise<FileRow[]> {
   ]);
 }
 
+/** The domain events recorded about the reservation, oldest first. */
+async function eventsOf(
+  reservation: string,
+): Promise<{ event: string; account: string; data: Record<string, unknown> }[]> {
+  return db.query(
+    `SELECT event, account, data FROM event_outbox WHERE subject = $1 ORDER BY event`,
+    [reservation],
+  );
+}
+
 /** Every object stored for the reservation, whatever its key. */
 async function objectsOf(reservation: string): Promise<string[]> {
   const listed = await lister.send(
@@ -538,6 +548,12 @@ describe('ReservationExportService: the file, once', () => {
     expect(file.storage_key).toBe(`exports/${account}/${id}/${file.id}.csv`);
     expect(await reservationRow(id)).toMatchObject({ status: 'complete', export_file: file.id });
     expect(await objectsOf(id)).toEqual([file.storage_key]);
+    // Both events were recorded with the completion (the outbox), naming the file.
+    const data = { id, export_file: file.id, quantity: 50, export_type: 'csv' };
+    expect(await eventsOf(id)).toEqual([
+      { event: 'code_reservation.completed', account, data },
+      { event: 'export.ready', account, data },
+    ]);
   });
 
   it('running it again is a no-op: no second file, no second object', async () => {
@@ -548,6 +564,10 @@ describe('ReservationExportService: the file, once', () => {
 
     expect(await fileRowsOf(id)).toHaveLength(1);
     expect(await objectsOf(id)).toEqual([file.storage_key]);
+    expect((await eventsOf(id)).map((e) => e.event)).toEqual([
+      'code_reservation.completed',
+      'export.ready',
+    ]);
     expect(await reservationRow(id)).toMatchObject({ status: 'complete', export_file: file.id });
   });
 
@@ -718,6 +738,7 @@ describe('ReservationExportService: failures leave no file row pointing nowhere'
     expect(await fileRowsOf(id)).toEqual([]);
     expect(await objectsOf(id)).toEqual([]);
     expect(await reservationRow(id)).toMatchObject({ status: 'cancelled', export_file: null });
+    expect(await eventsOf(id)).toEqual([]); // no export.ready for a file that does not exist
   });
 
   it('an export that does not hold the reservation’s quantity is refused, not published', async () => {

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { inPgTransaction, withStreamingPgClient } from '@sid/shared/database';
+import { EventOutboxRepository } from '@sid/shared/events';
+import { codesExported } from '@sid/shared/observability';
 import { ObjectStorage, UploadResult } from '@sid/shared/storage';
 import { copyExportDocument, ExportSubject } from './export-copy';
 import { ReservationForExport, ReservationRepository } from '@sid/reservations';
@@ -38,6 +40,7 @@ export class ReservationExportService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly reservations: ReservationRepository,
     private readonly files: FileRepository,
+    private readonly outbox: EventOutboxRepository,
     private readonly storage: ObjectStorage,
   ) {}
 
@@ -76,12 +79,22 @@ export class ReservationExportService {
           uploaded_by: reservation.user_created,
         });
         await this.reservations.completeWithFile(client, reservation.id, fileId);
+        const data = { id: reservation.id, export_file: fileId, quantity: rows, export_type: type };
+        for (const event of ['code_reservation.completed', 'export.ready'] as const) {
+          await this.outbox.record(client, {
+            event,
+            account: reservation.account,
+            subject: reservation.id,
+            data,
+          });
+        }
         return true;
       });
       if (!completed) {
         await this.storage.delete(key);
         return 'skipped';
       }
+      codesExported.inc({ export_type: type }, rows);
     } catch (error) {
       await this.storage
         .delete(key)

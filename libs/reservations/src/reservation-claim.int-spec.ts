@@ -291,6 +291,20 @@ describe('not enough codes', () => {
       /serial reference space of company prefix 950600012345 .* is exhausted/,
     );
     expect(await heldBy(db, id)).toEqual({});
+    // Both failures were recorded with their status change (the outbox), with their reasons.
+    const events = await db.query(
+      `SELECT event, subject, data->>'error_message' AS reason FROM event_outbox
+       WHERE account = $1 ORDER BY date_created, event`,
+      [actor.accountId],
+    );
+    expect(events).toEqual([
+      {
+        event: 'identifier_job.failed',
+        subject: job.id,
+        reason: expect.stringMatching(/exhausted/),
+      },
+      { event: 'code_reservation.failed', subject: id, reason: row.error_message },
+    ]);
     const [{ n }] = await db.query(
       `SELECT count(*)::int AS n FROM unique_code WHERE account = $1 AND type = 'sscc' AND status = 'unassigned'`,
       [actor.accountId],

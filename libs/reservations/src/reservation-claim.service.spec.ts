@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { IdentifierJobRepository, LatestJob, CodeSettings } from '@sid/codes';
 import { AppConfig } from '@sid/shared/config';
+import { EventOutboxRepository } from '@sid/shared/events';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { CodeLifecycleRepository } from './code-lifecycle.repository';
 import { ReservationClaimService } from './reservation-claim.service';
@@ -54,6 +55,7 @@ function setup(world: World, batchSize = 100) {
     settingsLike: jest.fn(async () => world.settings),
     insertForReservation: jest.fn(async () => 'job-1'),
   };
+  const outbox = { record: jest.fn(async (_tx: unknown, _event: unknown) => undefined) };
   const queue = { add: jest.fn(async () => undefined) };
   const config = { RESERVATION_BATCH_SIZE: batchSize } as AppConfig;
   const service = new ReservationClaimService(
@@ -61,10 +63,11 @@ function setup(world: World, batchSize = 100) {
     reservations as unknown as ReservationRepository,
     codes as unknown as CodeLifecycleRepository,
     jobs as unknown as IdentifierJobRepository,
+    outbox as unknown as EventOutboxRepository,
     queue as unknown as JobQueue,
     config,
   );
-  return { service, client, reservations, codes, jobs, queue };
+  return { service, client, reservations, codes, jobs, outbox, queue };
 }
 
 function reservation(overrides: Partial<LockedReservation> = {}): LockedReservation {
@@ -83,7 +86,7 @@ function reservation(overrides: Partial<LockedReservation> = {}): LockedReservat
 
 describe('ReservationClaimService (claim decisions)', () => {
   it('claims a reservation the pool can fill in one batch, then enqueues its export', async () => {
-    const { service, codes, reservations, queue, jobs, client } = setup({
+    const { service, codes, reservations, queue, jobs, outbox, client } = setup({
       reservation: reservation({ quantity: 40 }),
       pool: 1000,
     });
@@ -94,6 +97,8 @@ describe('ReservationClaimService (claim decisions)', () => {
     expect(queue.add).toHaveBeenCalledWith(JobName.ExportReservation, { reservationId: ID });
     expect(jobs.insertForReservation).not.toHaveBeenCalled();
     expect(client.query).toHaveBeenCalledWith('COMMIT');
+    // code_reservation.completed is the export's to record, once the file exists.
+    expect(outbox.record).not.toHaveBeenCalled();
   });
 
   it('claims batch by batch, one transaction each, never more than the batch size', async () => {
@@ -170,12 +175,27 @@ describe('ReservationClaimService (claim decisions)', () => {
   });
 
   it('fails, giving its codes back, when the job that was to make its codes failed', async () => {
-    const { service, codes, reservations, jobs } = setup({
+    const { service, codes, reservations, jobs, outbox, client } = setup({
       reservation: reservation({ status: 'in_progress', quantity_reserved: 10 }),
       pool: 0,
       latestJob: { id: 'job-0', status: 'error', error_message: 'space exhausted' },
     });
     await expect(service.run(ID)).resolves.toBe('failed');
+    // The event is recorded on the claim's own transaction (outbox), with the failure's reason.
+    expect(outbox.record).toHaveBeenCalledTimes(1);
+    expect(outbox.record).toHaveBeenCalledWith(client, {
+      event: 'code_reservation.failed',
+      account: 'acc-1',
+      subject: ID,
+      data: {
+        id: ID,
+        product: '/01/09506000134352',
+        code_type: 'sgtin',
+        quantity: 100,
+        error_message:
+          'Not enough unassigned codes, and generating the missing 90 failed: space exhausted',
+      },
+    });
     expect(codes.releaseReserved).toHaveBeenCalledWith(expect.anything(), ID);
     expect(reservations.setFinalStatus).toHaveBeenCalledWith(
       expect.anything(),
@@ -226,6 +246,10 @@ describe('ReservationClaimService (claim decisions)', () => {
     await short.service.fail(ID, 'x'.repeat(3000));
     expect(short.codes.releaseReserved).toHaveBeenCalledTimes(1);
     expect(short.reservations.setFinalStatus.mock.calls[0][3]).toHaveLength(2000);
+    expect(short.outbox.record).toHaveBeenCalledWith(
+      short.client,
+      expect.objectContaining({ event: 'code_reservation.failed', subject: ID }),
+    );
 
     for (const r of [
       reservation({ quantity_reserved: 100 }),
@@ -236,6 +260,7 @@ describe('ReservationClaimService (claim decisions)', () => {
       await done.service.fail(ID, 'late failure');
       expect(done.codes.releaseReserved).not.toHaveBeenCalled();
       expect(done.reservations.setFinalStatus).not.toHaveBeenCalled();
+      expect(done.outbox.record).not.toHaveBeenCalled();
     }
   });
 });

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { IdentifierJobRepository } from '@sid/codes';
 import { AppConfig } from '@sid/shared/config';
 import { inPgTransaction } from '@sid/shared/database';
+import { EventOutboxRepository } from '@sid/shared/events';
+import { codesClaimed } from '@sid/shared/observability';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { CodeLifecycleRepository } from './code-lifecycle.repository';
 import { LockedReservation, ReservationRepository } from './reservation.repository';
@@ -27,6 +29,7 @@ export class ReservationClaimService {
     private readonly reservations: ReservationRepository,
     private readonly codes: CodeLifecycleRepository,
     private readonly jobs: IdentifierJobRepository,
+    private readonly outbox: EventOutboxRepository,
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
   ) {}
@@ -65,7 +68,7 @@ export class ReservationClaimService {
       const reservation = await this.reservations.lock(client, reservationId);
       if (!reservation || !ACTIVE.includes(reservation.status) || reservation.export_file) return;
       if (reservation.quantity_reserved >= reservation.quantity) return;
-      await this.failInTransaction(client, reservationId, message.slice(0, 2000));
+      await this.failInTransaction(client, reservation, message.slice(0, 2000));
     });
   }
 
@@ -83,6 +86,8 @@ export class ReservationClaimService {
     const count = await this.codes.claim(client, reservation, batch);
     tally.claimed += count;
     if (count > 0) await this.reservations.addReserved(client, reservation.id, count);
+    // Counted just before the commit: a batch whose commit then fails is counted once too many.
+    codesClaimed.inc({ code_type: reservation.code_type }, count);
     if (count === need) return 'reserved';
     if (count === batch) return 'more';
     if (count === 0) await this.reservations.markInProgress(client, reservation.id);
@@ -100,7 +105,7 @@ export class ReservationClaimService {
     if (job && job.status === 'error') {
       return this.failInTransaction(
         client,
-        reservation.id,
+        reservation,
         `Not enough unassigned codes, and generating the missing ${missing} failed: ${job.error_message ?? 'unknown error'}`,
       );
     }
@@ -113,7 +118,7 @@ export class ReservationClaimService {
     if (reservation.code_type === 'sscc' && !like) {
       return this.failInTransaction(
         client,
-        reservation.id,
+        reservation,
         `Not enough unassigned SSCC codes (${missing} missing), and neither a code pool nor an earlier SSCC job says which company prefix to continue.`,
       );
     }
@@ -133,11 +138,17 @@ export class ReservationClaimService {
 
   private async failInTransaction(
     client: PoolClient,
-    reservationId: string,
+    { id: reservationId, account, product, code_type, quantity }: LockedReservation,
     message: string,
   ): Promise<'failed'> {
     await this.codes.releaseReserved(client, reservationId);
     await this.reservations.setFinalStatus(client, reservationId, 'error', message, null);
+    await this.outbox.record(client, {
+      event: 'code_reservation.failed',
+      account,
+      subject: reservationId,
+      data: { id: reservationId, product, code_type, quantity, error_message: message },
+    });
     return 'failed';
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CodesModule } from '@sid/codes';
+import { EventOutboxModule } from '@sid/shared/events';
 import { CodeReservationEntity } from './code-reservation.entity';
 import { CodeReservationWriter } from './code-reservation.writer';
 import { ReservationClaimService } from './reservation-claim.service';
@@ -9,7 +10,12 @@ import { UniqueCodeWriter } from './unique-code.writer';
 
 /** Reservations and their claims on the code pool. Needs `QueueModule.forRoot()` in the app. */
 @Module({
-  imports: [TypeOrmModule.forFeature([CodeReservationEntity]), CodesModule, ReservationDataModule],
+  imports: [
+    TypeOrmModule.forFeature([CodeReservationEntity]),
+    CodesModule,
+    EventOutboxModule,
+    ReservationDataModule,
+  ],
   providers: [CodeReservationWriter, ReservationClaimService, UniqueCodeWriter],
   exports: [
     ReservationDataModule,

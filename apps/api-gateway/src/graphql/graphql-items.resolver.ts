@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GraphQLResolveInfo } from 'graphql';
 import { AppConfig } from '@sid/shared/config';
 import { InvalidPayloadError } from '@sid/shared/errors';
-import { COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { COLLECTION_WRITERS, CollectionWriter, createdItem } from '@sid/shared/items';
 import { COLLECTIONS, ITEM_COLLECTIONS } from '../items/collections';
 import { createMany } from '../items/batch-create';
 import { ItemsReadService } from '../items/items-read.service';
@@ -87,7 +87,7 @@ export class GraphqlItemsResolver implements GraphqlItemOperations {
     data: Record<string, unknown>,
     info: GraphQLResolveInfo,
   ): Promise<unknown> {
-    const id = await this.writer(collection).create(actor, data);
+    const { id } = createdItem(await this.writer(collection).create(actor, data));
     return this.reads.readOne(actor, collection, id, this.selection(collection, info));
   }
 

@@ -8,6 +8,7 @@ import {
 import { FILE_COLLECTION } from '@sid/exports';
 import { CODE_RESERVATION_COLLECTION } from '@sid/reservations';
 import { CollectionRegistry } from '@sid/shared/items';
+import { WEBHOOK_COLLECTION, WEBHOOK_DELIVERY_COLLECTION } from '@sid/webhooks';
 
 /** Every collection the API knows, for reads, relations and GraphQL. */
 export const COLLECTIONS = new CollectionRegistry([
@@ -21,6 +22,8 @@ export const COLLECTIONS = new CollectionRegistry([
   CODE_RESERVATION_COLLECTION,
   FILE_COLLECTION,
   CODE_POOL_COLLECTION,
+  WEBHOOK_COLLECTION,
+  WEBHOOK_DELIVERY_COLLECTION,
 ]);
 
 /** Collections reachable at `/items/<collection>`; `users`, `account` and `file` are read through relations and `/files`. */
@@ -33,3 +36,9 @@ export const ITEM_COLLECTIONS = [
   'code_reservation',
   'code_pool',
 ] as const;
+
+/**
+ * Collections at `/items/<collection>` but not in GraphQL: a webhook's secret is shown once, in
+ * the REST answer to its creation, which GraphQL's typed selection could not carry.
+ */
+export const REST_ONLY_COLLECTIONS = ['webhook', 'webhook_delivery'] as const;

@@ -12,12 +12,12 @@ import {
 } from '@nestjs/common';
 import { AppConfig } from '@sid/shared/config';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
+import { Actor, COLLECTION_WRITERS, CollectionWriter, createdItem } from '@sid/shared/items';
 import { assertItemId } from '@sid/gateway-query';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { batchUpdates } from './batch-update';
 import { createMany } from './batch-create';
-import { COLLECTIONS, ITEM_COLLECTIONS } from './collections';
+import { COLLECTIONS, ITEM_COLLECTIONS, REST_ONLY_COLLECTIONS } from './collections';
 import { ItemsReadService, scopeOf } from './items-read.service';
 
 type RawQuery = Record<string, unknown>;
@@ -71,8 +71,9 @@ export class ItemsController {
       const keys = await createMany(writer, actor, body, this.config.ITEMS_BATCH_MAX);
       return { data: await this.reads.readCreated(actor, collection, keys, query) };
     }
-    const id = await writer.create(actor, asObject(body));
-    return { data: await this.reads.readOne(actor, collection, id, query) };
+    const { id, once } = createdItem(await writer.create(actor, asObject(body)));
+    const item = await this.reads.readOne(actor, collection, id, query);
+    return { data: { ...(item as Record<string, unknown>), ...once } };
   }
 
   /** Batch update (keys, query or a list of items): all or nothing; answers the updated items. */
@@ -126,7 +127,8 @@ export class ItemsController {
    * client cannot tell a collection that does not exist from one it may not read.
    */
   private known(collection: string): string {
-    if (!(ITEM_COLLECTIONS as readonly string[]).includes(collection)) throw new ForbiddenError();
+    const known: readonly string[] = [...ITEM_COLLECTIONS, ...REST_ONLY_COLLECTIONS];
+    if (!known.includes(collection)) throw new ForbiddenError();
     return collection;
   }
 

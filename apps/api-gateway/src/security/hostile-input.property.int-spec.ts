@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { COLLECTIONS, ITEM_COLLECTIONS } from '../items/collections';
+import { COLLECTIONS, ITEM_COLLECTIONS, REST_ONLY_COLLECTIONS } from '../items/collections';
 import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-app';
 
 /**
@@ -28,6 +28,8 @@ describe('hostile input, generated', () => {
     'unique_code',
     'code_reservation',
     'code_pool',
+    'webhook',
+    'webhook_delivery',
   ];
   const snapshot = async () =>
     db.query(
@@ -59,6 +61,7 @@ describe('hostile input, generated', () => {
     await create('identifier_job', { product: `/01/${GTIN}`, quantity: 3 });
     await create('code_reservation', { product: `/01/${GTIN}`, quantity: 1 });
     await create('unique_code', { code: 'F1', product: `/01/${GTIN}` });
+    await create('webhook', { url: 'http://127.0.0.1:9/fuzz', events: ['export.ready'] });
   });
 
   afterAll(async () => gateway?.close());
@@ -97,7 +100,7 @@ describe('hostile input, generated', () => {
     array: fc.array(tie('any'), { maxLength: 3 }),
     object: fc.dictionary(fc.oneof(nasty, fc.string({ maxLength: 8 })), tie('any'), { maxKeys: 3 }),
   })).any;
-  const collection = fc.constantFrom(...ITEM_COLLECTIONS);
+  const collection = fc.constantFrom(...ITEM_COLLECTIONS, ...REST_ONLY_COLLECTIONS);
   const fieldOf = (name: string) =>
     fc.oneof(fc.constantFrom(...Object.keys(COLLECTIONS.get(name).fields)), nasty);
   const body = (name: string) =>

@@ -31,9 +31,9 @@ describe('row-level security backstop', () => {
     const b = await user('b@example.com');
     tokenB = b.token;
     accountB = b.account;
-    for (const [token, gtin] of [
-      [a.token, '09506000134352'],
-      [b.token, '09506000134369'],
+    for (const [token, gtin, account] of [
+      [a.token, '09506000134352', a.account],
+      [b.token, '09506000134369', b.account],
     ]) {
       await http.post('/items/product').set(as(token)).send({ gtin }).expect(200);
       await http
@@ -41,6 +41,20 @@ describe('row-level security backstop', () => {
         .set(as(token))
         .send({ product: `/01/${gtin}`, min_unassigned: 1, refill_quantity: 1 })
         .expect(200);
+      const webhook = await http
+        .post('/items/webhook')
+        .set(as(token))
+        .send({ url: 'http://127.0.0.1:9/hook', events: ['pool.low'] })
+        .expect(200);
+      // A delivery, as the worker's fan-out writes it (partners cannot write deliveries).
+      await db.query(
+        `WITH e AS (
+           INSERT INTO event_outbox (event, account, subject) VALUES ('pool.low', $1, $2::text)
+           RETURNING id, account, event)
+         INSERT INTO webhook_delivery (account, webhook, event_id, event)
+         SELECT e.account, $2::uuid, e.id, e.event FROM e`,
+        [account, webhook.body.data.id],
+      );
     }
   });
 
@@ -58,7 +72,7 @@ describe('row-level security backstop', () => {
     }
   }
 
-  it.each(['product', 'code_pool'])(
+  it.each(['product', 'code_pool', 'webhook', 'webhook_delivery'])(
     "a %s read that forgot its account filter still sees only the caller's rows",
     async (collection) => {
       await withoutAccountFilter(collection, async () => {
@@ -112,6 +126,40 @@ describe('row-level security backstop', () => {
       });
       await expect(attempt).rejects.toThrow(/permission denied/);
     }
+  });
+
+  it('every collection with an account has its row policies', async () => {
+    const tenantTables = COLLECTIONS.all()
+      .filter((definition) => definition.tenantField !== undefined)
+      .map((definition) => definition.table)
+      .sort();
+    expect(tenantTables).toEqual(expect.arrayContaining(['webhook', 'webhook_delivery']));
+    // A table with RLS and the tenant's policy, or a view that reads its tables with the
+    // caller's rights (code_pool_level), so that their policies apply.
+    const rows: { table: string }[] = await db.query(
+      `SELECT c.relname AS table FROM pg_class c
+       WHERE c.relname = ANY($1)
+         AND (c.relkind = 'v' AND 'security_invoker=true' = ANY (c.reloptions)
+           OR c.relrowsecurity AND EXISTS (
+             SELECT 1 FROM pg_policies p
+             WHERE p.tablename = c.relname AND p.policyname = 'tenant_rows'
+               AND p.roles = '{sid_tenant}'))
+       ORDER BY 1`,
+      [tenantTables],
+    );
+    expect(rows.map((row) => row.table)).toEqual(tenantTables);
+  });
+
+  it("the tenant role reads neither a webhook's secret nor the outbox", async () => {
+    const asTenant = (sql: string) =>
+      db.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
+        await tx.query(`SET LOCAL ROLE sid_tenant`);
+        return tx.query(sql);
+      });
+    await expect(asTenant(`SELECT id, url, events FROM webhook`)).resolves.toHaveLength(1);
+    await expect(asTenant(`SELECT secret FROM webhook`)).rejects.toThrow(/permission denied/);
+    await expect(asTenant(`SELECT id FROM event_outbox`)).rejects.toThrow(/permission denied/);
   });
 
   it('the tenant role may only read', async () => {

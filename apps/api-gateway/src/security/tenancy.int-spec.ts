@@ -37,6 +37,8 @@ describe('tenancy', () => {
          SELECT 'unique_code', c::text FROM unique_code c UNION ALL
          SELECT 'code_reservation', r::text FROM code_reservation r UNION ALL
          SELECT 'code_pool', cp::text FROM code_pool cp UNION ALL
+         SELECT 'webhook', w::text FROM webhook w UNION ALL
+         SELECT 'webhook_delivery', wd::text FROM webhook_delivery wd UNION ALL
          SELECT 'file', f::text FROM file f) rows GROUP BY t ORDER BY t`,
     );
   /** An answer with the probed id blanked out, for comparing a foreign id with a missing one. */
@@ -78,6 +80,19 @@ describe('tenancy', () => {
       refill_quantity: 1,
     });
     a.unique_code = await create(tokenA, 'unique_code', { code: 'A1', product: a.product });
+    a.webhook = await create(tokenA, 'webhook', {
+      url: 'http://127.0.0.1:9/a',
+      events: ['export.ready'],
+    });
+    // Deliveries are made by the worker only: one of A's, as its fan-out would write it.
+    [{ id: a.webhook_delivery }] = await db.query(
+      `WITH e AS (
+         INSERT INTO event_outbox (event, account, subject) VALUES ('export.ready', $1, 'r-1')
+         RETURNING id, account, event)
+       INSERT INTO webhook_delivery (account, webhook, event_id, event)
+       SELECT e.account, $2, e.id, e.event FROM e RETURNING id`,
+      [userA.account, a.webhook],
+    );
     [{ id: fileA }] = await db.query(
       `INSERT INTO file (account, storage_key, filename_download, type, filesize)
        VALUES ($1, 'tenancy/a.csv', 'a.csv', 'text/csv', 1) RETURNING id`,
@@ -103,7 +118,15 @@ describe('tenancy', () => {
     'unique_code',
     'code_reservation',
     'code_pool',
+    'webhook',
+    'webhook_delivery',
   ];
+  /** A change B might try on A's item: one the collection would take from A. */
+  const CHANGES: Record<string, object> = {
+    organisation: { name: 'mine' },
+    webhook: { active: false },
+    webhook_delivery: { status: 'delivered' },
+  };
 
   describe.each(COLLECTIONS)('%s', (collection) => {
     it("B cannot see A's item, in a list, by id or by filter", async () => {
@@ -125,7 +148,7 @@ describe('tenancy', () => {
     it("B cannot change or delete A's item, and is answered as for a missing one", async () => {
       const before = await snapshot();
       const path = (id: string) => `/items/${collection}/${encodeURIComponent(id)}`;
-      const body = collection === 'organisation' ? { name: 'mine' } : { reference_id: 'mine' };
+      const body = CHANGES[collection] ?? { reference_id: 'mine' };
       for (const method of ['patch', 'delete'] as const) {
         const foreign = await http[method](path(a[collection])).set(as(tokenB)).send(body);
         const absent = await http[method](path(missingId(collection)))

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { once } from 'node:events';
-import { PoolClient } from 'pg';
+import { ClientBase, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import {
@@ -37,6 +37,15 @@ export interface CodeOwner {
   product: string | null;
   identifierJob: string;
   userCreated: string | null;
+}
+
+/** A job as it was marked failed. */
+export interface FailedJob {
+  account: string;
+  type: string;
+  product: string | null;
+  quantity: number;
+  quantity_created: number;
 }
 
 export interface LockedJob {
@@ -85,12 +94,21 @@ export class CodeGenerationRepository {
     return BigInt(next);
   }
 
-  /** Deletes a failed job's unassigned codes and records the error, in one transaction. */
-  async discardUnassigned(identifierJobId: string, message: string): Promise<void> {
+  /**
+   * Deletes a failed job's unassigned codes and records the error, in one transaction, in which
+   * `andThen` runs too (the service records the failure's event there); `andThen` is not called
+   * when the job is gone.
+   */
+  async discardUnassigned(
+    identifierJobId: string,
+    message: string,
+    andThen: (client: ClientBase, failed: FailedJob) => Promise<void>,
+  ): Promise<void> {
     await inPgTransaction(this.db, async (client) => {
       await client.query(LOCK_JOB, [identifierJobId]);
       await client.query(DISCARD_UNASSIGNED, [identifierJobId]);
-      await client.query(MARK_FAILED, [identifierJobId, message]);
+      const { rows } = await client.query<FailedJob>(MARK_FAILED, [identifierJobId, message]);
+      if (rows[0]) await andThen(client, rows[0]);
     });
   }
 

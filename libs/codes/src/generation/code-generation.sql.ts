@@ -114,4 +114,5 @@ export const MARK_FAILED = `
   UPDATE identifier_job
   SET status = 'error', error_message = $2, date_updated = now(),
       quantity_created = (SELECT count(*) FROM unique_code WHERE identifier_job = $1)
-  WHERE id = $1`;
+  WHERE id = $1
+  RETURNING account, type, product, quantity, quantity_created`;

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
+import { EventOutboxRepository, NewDomainEvent } from '@sid/shared/events';
+import { codesGenerated } from '@sid/shared/observability';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import {
   CodePlan,
@@ -14,6 +16,7 @@ import {
   CodeGenerationRepository,
   CodeOwner,
   ChunkTransaction,
+  FailedJob,
 } from './code-generation.repository';
 import { CodePlanService } from '../plan/code-plan.service';
 import { CODE_SOURCE_FACTORY, CodeSourceFactory } from './code-source';
@@ -41,6 +44,7 @@ export class IdentifierGenerationService {
     private readonly config: AppConfig,
     @Inject(CODE_SOURCE_FACTORY) private readonly codeSources: CodeSourceFactory,
     private readonly queue: JobQueue,
+    private readonly outbox: EventOutboxRepository,
   ) {}
 
   async run(
@@ -64,20 +68,27 @@ export class IdentifierGenerationService {
         if (problem) throw new PermanentJobError(problem);
       }
       const source = plan.type === 'sscc' ? null : this.codeSources(plan);
+      let before = job.quantity_created;
       for (;;) {
         const created = await this.repository.inChunk(owner, (tx) =>
           this.writeChunk(tx, plan, job, source),
         );
         if (created === null) return 'skipped';
+        codesGenerated.inc({ code_type: job.type }, Math.max(0, created - before));
+        before = created;
         await onProgress(created, job.quantity);
         if (created >= job.quantity) break;
       }
       // Once per job, not per chunk; a retry after a crash here runs it again, harmlessly.
       await this.repository.afterJobWritten(job.quantity);
-      await this.jobs.update(
-        { id: job.id, status: 'in_progress' },
-        { status: 'complete', error_message: null },
-      );
+      await this.jobs.manager.transaction(async (tx) => {
+        const done = await tx.update(
+          IdentifierJobEntity,
+          { id: job.id, status: 'in_progress' },
+          { status: 'complete', error_message: null },
+        );
+        if (done.affected) await this.outbox.record(tx, completedEvent(job));
+      });
       await this.wakeReservation(job);
       return 'complete';
     } catch (error) {
@@ -92,7 +103,10 @@ export class IdentifierGenerationService {
    */
   async fail(identifierJobId: string, message: string): Promise<void> {
     this.logger.warn(`identifier_job ${identifierJobId} failed: ${message}`);
-    await this.repository.discardUnassigned(identifierJobId, message.slice(0, 2000));
+    const reason = message.slice(0, 2000);
+    await this.repository.discardUnassigned(identifierJobId, reason, (client, failed) =>
+      this.outbox.record(client, failedEvent(identifierJobId, failed, reason)),
+    );
     const job = await this.jobs.findOneBy({ id: identifierJobId });
     if (job) await this.wakeReservation(job);
   }
@@ -153,4 +167,25 @@ export class IdentifierGenerationService {
     }
     return first;
   }
+}
+
+/** identifier_job.completed, recorded with the status change (outbox). */
+function completedEvent(job: IdentifierJobEntity): NewDomainEvent {
+  return {
+    event: 'identifier_job.completed',
+    account: job.account,
+    subject: job.id,
+    data: { id: job.id, type: job.type, product: job.product, quantity: job.quantity },
+  };
+}
+
+/** identifier_job.failed, recorded with the status change (outbox). */
+function failedEvent(id: string, failed: FailedJob, message: string): NewDomainEvent {
+  const { account, ...job } = failed;
+  return {
+    event: 'identifier_job.failed',
+    account,
+    subject: id,
+    data: { id, ...job, error_message: message },
+  };
 }

@@ -38,6 +38,16 @@ export interface ReservationJob {
   like?: CodeSettings;
 }
 
+/** A refill job just created for a pool below its minimum. */
+export interface RefillJob {
+  id: string;
+  account: string;
+  code_pool: string;
+  product: string | null;
+  type: string;
+  quantity: number;
+}
+
 export interface LatestJob {
   id: string;
   status: string;
@@ -62,10 +72,10 @@ export class IdentifierJobRepository {
     await insertRows(this.db, IdentifierJobEntity, jobs);
   }
 
-  /** A refill job for every pool below its minimum (or only pool `poolId`); returns their ids. */
-  async createRefillJobs(poolId: string | null): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(CREATE_REFILL_JOBS, [poolId]);
-    return rows.map((row) => row.id);
+  /** A refill job for every pool below its minimum (or only pool `poolId`); returns them. */
+  async createRefillJobs(client: ClientBase, poolId: string | null): Promise<RefillJob[]> {
+    const { rows } = await client.query<RefillJob>(CREATE_REFILL_JOBS, [poolId]);
+    return rows;
   }
 
   /** Inserts the job that makes the codes a reservation misses; returns its id. */

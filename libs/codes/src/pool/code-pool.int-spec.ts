@@ -237,6 +237,24 @@ describe('pool levels and the check', () => {
       },
     ]);
     expect((await level(id)).refill_job).toBe(created[0]);
+    // pool.low was recorded in the same transaction as the refill it starts (the outbox).
+    expect(
+      await db.query(`SELECT event, account, data FROM event_outbox WHERE subject = $1`, [
+        created[0],
+      ]),
+    ).toEqual([
+      {
+        event: 'pool.low',
+        account: actor.accountId,
+        data: {
+          code_pool: id,
+          product: PRODUCT,
+          code_type: 'sgtin',
+          refill_job: created[0],
+          refill_quantity: 600,
+        },
+      },
+    ]);
     const generate = jobId(JobName.GenerateIdentifiers, { identifierJobId: created[0] });
     expect(await queues.queue(QueueName.IdentifierGeneration).getJob(generate)).toBeDefined();
   });
@@ -254,6 +272,12 @@ describe('pool levels and the check', () => {
 
     expect(results.flat()).toHaveLength(1);
     expect(await refills(id)).toHaveLength(1);
+    // One pool.low, for the one refill: the checks that lost the race recorded nothing.
+    const events = await db.query(
+      `SELECT subject FROM event_outbox WHERE event = 'pool.low' AND data->>'code_pool' = $1`,
+      [id],
+    );
+    expect(events).toEqual([{ subject: results.flat()[0] }]);
     // The database itself refuses a second pending refill.
     await expect(
       db.query(

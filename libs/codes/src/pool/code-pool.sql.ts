@@ -16,4 +16,4 @@ export const CREATE_REFILL_JOBS = `
     AND l.unassigned_count < l.min_unassigned
     AND (last.id IS NULL OR last.status <> 'error' OR l.date_updated > last.date_created)
   ON CONFLICT (code_pool) WHERE status IN ('new', 'in_progress') DO NOTHING
-  RETURNING id`;
+  RETURNING id, account, code_pool, product, type, quantity`;

@@ -254,6 +254,27 @@ export class AppConfig {
   @IsInt()
   @Min(60)
   REFRESH_TOKEN_TTL_S = 7 * 86_400;
+
+  /** How often query-backed metrics (queue depth, pool health) are refreshed: a scrape only reads them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  METRICS_INTERVAL_MS = 15_000;
+
+  /** How often a worker publishes the events its transactions recorded (the outbox). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  OUTBOX_RELAY_INTERVAL_MS = 500;
+
+  /**
+   * Webhooks may point at private, loopback and link-local addresses (and, outside production,
+   * any http URL): only for a closed network. Off, production takes public https URLs only and
+   * development also loopback http (a local receiver).
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS = false;
 }
 
 export class InvalidConfigError extends Error {}

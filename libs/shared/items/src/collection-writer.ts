@@ -31,8 +31,11 @@ export interface CollectionWriter {
   readonly collection: string;
   /** What its create and update bodies are validated with: also what the OpenAPI document shows. */
   readonly payloads: WriterPayloads;
-  /** Validates and stores one item; returns its primary key. */
-  create(actor: Actor, input: Record<string, unknown>): Promise<string>;
+  /**
+   * Validates and stores one item; returns its primary key, or with it fields shown in this one
+   * answer and never readable again (a webhook's secret).
+   */
+  create(actor: Actor, input: Record<string, unknown>): Promise<string | CreatedItem>;
   /**
    * Batch create (`POST /items/<collection>` with an array): checks every item first (see
    * prepareEach), then stores all of them in one transaction or none. Returns the primary keys
@@ -46,6 +49,17 @@ export interface CollectionWriter {
    * part in one transaction, all or nothing. Returns the primary keys of the changed items.
    */
   updateMany?(actor: Actor, updates: BatchUpdate[]): Promise<string[]>;
+}
+
+export interface CreatedItem {
+  id: string;
+  /** Added to the answer of the creation only: not fields of the collection. */
+  once: Record<string, unknown>;
+}
+
+/** The primary key and the shown-once fields of what `create` returned. */
+export function createdItem(created: string | CreatedItem): CreatedItem {
+  return typeof created === 'string' ? { id: created, once: {} } : created;
 }
 
 /** Nest injection token under which every writer is collected. */

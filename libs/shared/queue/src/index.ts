@@ -6,3 +6,5 @@ export * from './retry-presets';
 export * from './queue-worker.factory';
 export * from './recovery-sweep';
 export * from './worker-bootstrap';
+export * from './queue-depth.collector';
+export * from './running-jobs';

@@ -7,7 +7,7 @@ import { JobName } from './queue-names';
 function jobQueue(answer: () => Promise<unknown>): { queues: JobQueue; add: jest.Mock } {
   const add = jest.fn(answer);
   const queue = { add } as unknown as Queue;
-  return { queues: new JobQueue(queue, queue, queue, queue, queue, queue), add };
+  return { queues: new JobQueue(queue, queue, queue, queue, queue, queue, queue), add };
 }
 
 describe('JobQueue.nudge', () => {

@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { propagatedRequestId } from '@sid/shared/observability';
 import { JOB_QUEUE, JobName, JobPayloads, jobId, QueueName } from './queue-names';
+import { JOB_OPTIONS } from './retry-presets';
 
 /** How long a request waits for Redis to take a job before leaving it to the recovery sweep. */
 export const NUDGE_TIMEOUT_MS = 2_000;
@@ -19,6 +21,7 @@ export class JobQueue {
     @InjectQueue(QueueName.CodePool) codePool: Queue,
     @InjectQueue(QueueName.CodeIngestion) codeIngestion: Queue,
     @InjectQueue(QueueName.WorkorderFile) workorderFile: Queue,
+    @InjectQueue(QueueName.WebhookDelivery) webhookDelivery: Queue,
   ) {
     this.queues = {
       [QueueName.IdentifierGeneration]: generation,
@@ -27,12 +30,16 @@ export class JobQueue {
       [QueueName.CodePool]: codePool,
       [QueueName.CodeIngestion]: codeIngestion,
       [QueueName.WorkorderFile]: workorderFile,
+      [QueueName.WebhookDelivery]: webhookDelivery,
     };
   }
 
   /** Enqueues a job; a job with the same id still waiting or running makes this a no-op. */
   async add<J extends JobName>(name: J, payload: JobPayloads[J], trigger?: string): Promise<void> {
-    await this.queues[JOB_QUEUE[name]].add(name, payload, { jobId: jobId(name, payload, trigger) });
+    await this.queues[JOB_QUEUE[name]].add(name, withRequestId(payload), {
+      ...JOB_OPTIONS[name],
+      jobId: jobId(name, payload, trigger),
+    });
   }
 
   /**
@@ -69,7 +76,7 @@ export class JobQueue {
     const id = jobId(name, payload);
     const existing = await queue.getJob(id);
     if (!existing) {
-      await queue.add(name, payload, { jobId: id });
+      await queue.add(name, payload, { ...JOB_OPTIONS[name], jobId: id });
       return 'added';
     }
     if (await existing.isFailed()) {
@@ -99,4 +106,14 @@ export class JobQueue {
   queue(name: QueueName): Queue {
     return this.queues[name];
   }
+}
+
+/**
+ * The payload with the request id of the request (or job) enqueuing it, so that the worker's log
+ * lines carry the same id as the gateway's. Not part of the job id: the same work enqueued by two
+ * requests is still one job.
+ */
+export function withRequestId<T extends object>(payload: T): T & { requestId?: string } {
+  const requestId = propagatedRequestId();
+  return requestId ? { ...payload, requestId } : payload;
 }

@@ -15,6 +15,7 @@ export enum QueueName {
   CodePool = 'code-pool',
   CodeIngestion = 'code-ingestion',
   WorkorderFile = 'workorder-file',
+  WebhookDelivery = 'webhook-delivery',
 }
 
 export enum JobName {
@@ -25,6 +26,7 @@ export enum JobName {
   SweepExportObjects = 'sweep-export-objects',
   IngestCodes = 'ingest-codes',
   BuildWorkorderFile = 'build-workorder-file',
+  DeliverWebhook = 'deliver-webhook',
 }
 
 export interface GenerateIdentifiersPayload {
@@ -57,6 +59,11 @@ export interface BuildWorkorderFilePayload {
   workorderId: string;
 }
 
+/** One delivery of one event to one webhook (its `webhook_delivery` row). */
+export interface DeliverWebhookPayload {
+  deliveryId: string;
+}
+
 export interface JobPayloads {
   [JobName.GenerateIdentifiers]: GenerateIdentifiersPayload;
   [JobName.ClaimCodes]: ClaimCodesPayload;
@@ -65,6 +72,7 @@ export interface JobPayloads {
   [JobName.SweepExportObjects]: SweepExportObjectsPayload;
   [JobName.IngestCodes]: IngestCodesPayload;
   [JobName.BuildWorkorderFile]: BuildWorkorderFilePayload;
+  [JobName.DeliverWebhook]: DeliverWebhookPayload;
 }
 
 /** Which queue each job goes to. */
@@ -76,6 +84,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.SweepExportObjects]: QueueName.CodeExport,
   [JobName.IngestCodes]: QueueName.CodeIngestion,
   [JobName.BuildWorkorderFile]: QueueName.WorkorderFile,
+  [JobName.DeliverWebhook]: QueueName.WebhookDelivery,
 };
 
 /**

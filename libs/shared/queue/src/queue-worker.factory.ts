@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '@sid/shared/config';
+import { requestContext } from '@sid/shared/observability';
 import { JobName, JobPayloads, QueueName } from './queue-names';
 import { redisConnectionOptions } from './redis-connection';
+import { RunningJobs } from './running-jobs';
 
 export type JobHandler<J extends JobName> = (
   payload: JobPayloads[J],
@@ -27,6 +29,7 @@ export interface JobHandlers {
 export class QueueWorkerFactory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(QueueWorkerFactory.name);
   private readonly workers: Worker[] = [];
+  private readonly running = new RunningJobs();
 
   constructor(private readonly config: AppConfig) {}
 
@@ -36,14 +39,31 @@ export class QueueWorkerFactory implements OnApplicationBootstrap, OnApplication
       async (job: Job) => {
         const handler = handlers[job.name as JobName] as JobHandler<JobName> | undefined;
         if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" on ${queue}`);
-        try {
-          return await handler(job.data, job);
-        } catch (error) {
-          if (permanentErrors.some((type) => error instanceof type)) {
-            throw new UnrecoverableError((error as Error).message);
+        // The job's log lines carry the id of the request that caused it (or the job's own).
+        const requestId = (job.data as { requestId?: unknown }).requestId;
+        const context =
+          typeof requestId === 'string'
+            ? { requestId }
+            : { requestId: `job:${job.id}`, local: true };
+        return requestContext.run(context, async () => {
+          const done = this.running.start(queue, job);
+          try {
+            const result = await handler(job.data, job);
+            done('completed');
+            this.logger.log(`${queue} job ${job.id} (${job.name}) completed`);
+            return result;
+          } catch (error) {
+            const permanent =
+              error instanceof UnrecoverableError ||
+              permanentErrors.some((type) => error instanceof type);
+            const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+            done(final ? 'failed' : 'retried');
+            if (permanent && !(error instanceof UnrecoverableError)) {
+              throw new UnrecoverableError((error as Error).message);
+            }
+            throw error;
           }
-          throw error;
-        }
+        });
       },
       {
         connection: redisConnectionOptions(this.config.REDIS_URL),
@@ -73,12 +93,14 @@ export class QueueWorkerFactory implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
+    this.running.publishEvery(this.config.METRICS_INTERVAL_MS);
     for (const worker of this.workers) {
       worker.run().catch((error: unknown) => this.logger.error(`worker stopped: ${String(error)}`));
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.running.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }

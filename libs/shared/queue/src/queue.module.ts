@@ -6,6 +6,7 @@ import { DEFAULT_JOB_OPTIONS } from './retry-presets';
 import { redisConnectionOptions } from './redis-connection';
 import { JobQueue } from './job-queue.service';
 import { QueueWorkerFactory } from './queue-worker.factory';
+import { QueueDepthCollector } from './queue-depth.collector';
 
 /**
  * BullMQ wired to the configured Redis and key prefix. `forRoot()` registers every queue as a
@@ -28,7 +29,7 @@ export class QueueModule {
         }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],
-      providers: [JobQueue, QueueWorkerFactory],
+      providers: [JobQueue, QueueWorkerFactory, QueueDepthCollector],
       exports: [BullModule, JobQueue, QueueWorkerFactory],
     };
   }

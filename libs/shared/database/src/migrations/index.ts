@@ -7,6 +7,8 @@ import { TenantRowSecurity1795268800000 } from './1795268800000-TenantRowSecurit
 import { LookupIndexes1795268850000 } from './1795268850000-LookupIndexes';
 import { UserSessions1795268900000 } from './1795268900000-UserSessions';
 import { IdempotencyKeys1795268900100 } from './1795268900100-IdempotencyKeys';
+import { EventsAndWebhooks1795269000000 } from './1795269000000-EventsAndWebhooks';
+import { WebhookRowSecurity1795269050000 } from './1795269050000-WebhookRowSecurity';
 import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
 
 /** Every migration, oldest first. A new migration file is added here too. */
@@ -20,5 +22,7 @@ export const MIGRATIONS = [
   LookupIndexes1795268850000,
   UserSessions1795268900000,
   IdempotencyKeys1795268900100,
+  EventsAndWebhooks1795269000000,
+  WebhookRowSecurity1795269050000,
   CodeIngestion1795269100000,
 ];
