@@ -12,6 +12,8 @@ const RULES: Record<string, (schema: Schema, constraints: unknown[]) => void> = 
   isBoolean: (schema) => (schema.type = 'boolean'),
   isArray: (schema) => Object.assign(schema, { type: 'array', items: itemsOf(schema) }),
   arrayUnique: (schema) => (schema.uniqueItems = true),
+  arrayMinSize: (schema, [min]) => (schema.minItems = min as number),
+  arrayMaxSize: (schema, [max]) => (schema.maxItems = max as number),
   isEmail: (schema) => Object.assign(schema, { type: 'string', format: 'email' }),
   isUrl: (schema) => Object.assign(schema, { type: 'string', format: 'uri' }),
   isIn: (schema, [values]) => {

@@ -10,8 +10,10 @@ type SchemaOrRef = OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject;
 export interface OpenApiSources {
   /** Every collection definition (relations point into all of them). */
   collections: CollectionRegistry;
-  /** Those served at `/items/<collection>`. */
+  /** Those served at `/items/<collection>` (REST and GraphQL alike, or REST only). */
   itemCollections: readonly string[];
+  /** Those of them not in GraphQL, whose creation may answer fields shown only then. */
+  restOnly: readonly string[];
   /** The item writers, whose DTOs describe the create and update bodies. */
   writers: CollectionWriter[];
   /** The DTOs of `POST /users` and `PATCH /users/<id>`. */
@@ -198,9 +200,13 @@ export function buildOpenApiDocument(sources: OpenApiSources): OpenAPIV3.Documen
         tags: [tag],
         operationId: `create_${collection}_items`,
         summary: batch ? `Create one ${collection} item, or many` : `Create a ${collection} item`,
-        description: batch
-          ? `An array creates every item in one transaction or none (at most ${sources.limits.batchMax}), answered in the order sent; a refusal names the item's index in \`extensions.item\`.`
-          : 'One item per request.',
+        description:
+          (batch
+            ? `An array creates every item in one transaction or none (at most ${sources.limits.batchMax}), answered in the order sent; a refusal names the item's index in \`extensions.item\`.`
+            : 'One item per request.') +
+          (sources.restOnly.includes(collection)
+            ? " Not in GraphQL: the answer carries, beside the item, fields shown this once (a webhook's `secret`)."
+            : ''),
         parameters: [ref('parameters', 'Fields'), ref('parameters', 'IdempotencyKey')],
         requestBody: {
           required: true,
@@ -287,6 +293,19 @@ export function buildOpenApiDocument(sources: OpenApiSources): OpenAPIV3.Documen
         parameters: [ref('parameters', 'IdempotencyKey')],
         responses: { '204': { description: 'Deleted' }, ...WRITE_ERRORS },
       };
+    }
+    if (!writer) {
+      // A read-only collection: its write routes exist and answer 400 "read-only".
+      const readOnly = (verb: string): Operation => ({
+        tags: [tag],
+        operationId: `${verb}_${collection}_refused`,
+        summary: `Not for ${collection}: it is read-only`,
+        responses: { '400': ref('responses', 'InvalidPayload') },
+      });
+      list.post = readOnly('create');
+      list.patch = readOnly('update_many');
+      one.patch = readOnly('update');
+      one.delete = readOnly('delete');
     }
     paths[`/items/${collection}`] = list;
     paths[`/items/${collection}/{id}`] = one;
@@ -468,6 +487,20 @@ function fixedPaths(): OpenAPIV3.PathsObject {
         summary: 'This document',
         responses: { '200': { description: 'OpenAPI 3', content: json({ type: 'object' }) } },
       }),
+    },
+    '/metrics': {
+      get: {
+        tags: ['server'],
+        operationId: 'metrics',
+        summary: "Prometheus metrics of the gateway (admins' tokens only)",
+        responses: {
+          '200': {
+            description: 'Prometheus text format',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...ERRORS,
+        },
+      },
     },
     '/auth/login': {
       post: publicOp({

@@ -3,7 +3,7 @@ import { OpenAPIV3 } from 'openapi-types';
 import { CreateUserDto, UpdateUserDto } from '@sid/accounts';
 import { AppConfig } from '@sid/shared/config';
 import { COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
-import { COLLECTIONS, ITEM_COLLECTIONS } from '../items/collections';
+import { COLLECTIONS, ITEM_COLLECTIONS, REST_ONLY_COLLECTIONS } from '../items/collections';
 import { buildOpenApiDocument } from './openapi-document';
 
 /** The gateway's OpenAPI document, built once from the running configuration and writers. */
@@ -19,7 +19,8 @@ export class OpenApiService {
   document(): OpenAPIV3.Document {
     this.built ??= buildOpenApiDocument({
       collections: COLLECTIONS,
-      itemCollections: ITEM_COLLECTIONS,
+      itemCollections: [...ITEM_COLLECTIONS, ...REST_ONLY_COLLECTIONS],
+      restOnly: REST_ONLY_COLLECTIONS,
       writers: this.writers,
       users: { create: CreateUserDto, update: UpdateUserDto },
       limits: {
