@@ -81,10 +81,19 @@ it('publishes queue depth, job durations, codes generated and pool health', asyn
   expect(before).toBeLessThan(150_000);
   expect(sample(during, 'sid_pool_low_water_mark', pool)).toBe(150_000);
 
-  // After it: one completed generate-identifiers job, its codes counted, the pool full.
-  const after = await env.until('the pool to be full in the metrics', async () => {
+  // After it: one completed generate-identifiers job, its codes counted, the pool full. The pool
+  // is full once the last chunk commits, a moment before the job ends (it refreshes the table's
+  // statistics first), so both are awaited.
+  const completedJob = {
+    queue: 'identifier-generation',
+    name: 'generate-identifiers',
+    outcome: 'completed',
+  };
+  const after = await env.until('the pool full and its job ended, in the metrics', async () => {
     const text = await scrape();
-    return sample(text, 'sid_pool_unassigned_codes', pool) === 200_000 ? text : undefined;
+    const full = sample(text, 'sid_pool_unassigned_codes', pool) === 200_000;
+    const ended = sample(text, 'sid_job_duration_seconds_count', completedJob) !== undefined;
+    return full && ended ? text : undefined;
   });
   expect(
     sample(after, 'sid_job_duration_seconds_count', {

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { DomainService } from '@sid/catalog';
 import { CustomCode, CustomCodeOwner, CustomCodeRepository } from '@sid/codes';
 import { inPgTransaction } from '@sid/shared/database';
+import { EventOutboxRepository } from '@sid/shared/events';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { ObjectStorage } from '@sid/shared/storage';
 import { CodeFileType, FILE_CONTENT_TYPES, MAX_FILE_BYTES, parseCodeFile } from './code-file';
@@ -61,6 +62,7 @@ export class CodeIngestionService {
     private readonly storage: ObjectStorage,
     private readonly domains: DomainService,
     private readonly queue: JobQueue,
+    private readonly outbox: EventOutboxRepository,
   ) {}
 
   async run(
@@ -74,12 +76,19 @@ export class CodeIngestionService {
         const record = await this.records.lock(client, recordId);
         if (!record || record.status !== 'processing') return { status: 'skipped' as const };
         const written = await this.ingest(client, record, bulk, progress);
-        await this.records.finish(
-          record.id,
-          'completed',
-          { workorder_id: Number(written.workorderId) },
-          client,
-        );
+        const workorderId = Number(written.workorderId);
+        const finished = await this.records.finish(client, record.id, 'completed', {
+          workorder_id: workorderId,
+        });
+        if (finished) {
+          // The subject is the record's key, as the upload API names it.
+          await this.outbox.record(client, {
+            event: 'ingestion_record.completed',
+            account: finished.account,
+            subject: finished.key,
+            data: { workorder_id: workorderId, quantity: written.quantity },
+          });
+        }
         return { status: 'completed' as const, ...written };
       });
     } catch (error) {
@@ -96,12 +105,27 @@ export class CodeIngestionService {
 
   /** A job that failed for good (its attempts used up) leaves its reason on the record. */
   async fail(recordId: string, message: string): Promise<void> {
-    await this.records.finish(recordId, 'error', { errors: [{ processing_error: message }] });
+    await this.finishWithErrors(recordId, [{ processing_error: message }]);
   }
 
   private async refuse(recordId: string, errors: unknown[]): Promise<IngestionOutcome> {
-    await this.records.finish(recordId, 'error', { errors });
+    await this.finishWithErrors(recordId, errors);
     return { status: 'error', errors };
+  }
+
+  /** The record ends in `error`, and its failed event is recorded with it (once). */
+  private async finishWithErrors(recordId: string, errors: unknown[]): Promise<void> {
+    await inPgTransaction(this.db, async (client) => {
+      const finished = await this.records.finish(client, recordId, 'error', { errors });
+      if (!finished) return;
+      await this.outbox.record(client, {
+        event: 'ingestion_record.failed',
+        account: finished.account,
+        subject: finished.key,
+        // The first errors are enough to tell why; the record holds them all.
+        data: { errors: errors.slice(0, 10) },
+      });
+    });
   }
 
   private async ingest(

@@ -131,16 +131,22 @@ export class IngestionRecordRepository {
     return rows[0] ?? null;
   }
 
-  /** Ends a `processing` record as `completed` or `error` (in `client`'s transaction if given). */
+  /**
+   * Ends a `processing` record as `completed` or `error`, in `client`'s transaction; the record's
+   * account and key, or undefined if it was not processing (a second run).
+   */
   async finish(
+    client: PoolClient,
     id: string | number,
     status: 'completed' | 'error',
     resultData: Record<string, unknown>,
-    client?: PoolClient,
-  ): Promise<void> {
-    const params = [id, status, resultData];
-    if (client) await client.query(FINISH_RECORD, params);
-    else await this.db.query(FINISH_RECORD, params);
+  ): Promise<{ account: string; key: string } | undefined> {
+    const { rows } = await client.query<{ account: string; key: string }>(FINISH_RECORD, [
+      id,
+      status,
+      resultData,
+    ]);
+    return rows[0];
   }
 
   /** Recovery: ids of uploads still processing, oldest first. */

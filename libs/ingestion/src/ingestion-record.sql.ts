@@ -54,7 +54,8 @@ export const LOCK_RECORD = `SELECT ${RECORD} FROM ingestion_record WHERE id = $1
 
 export const FINISH_RECORD = `
   UPDATE ingestion_record SET status = $2, result_data = $3, status_updated_at = now()
-  WHERE id = $1 AND status = 'processing'`;
+  WHERE id = $1 AND status = 'processing'
+  RETURNING account, key`;
 
 /** Records PostgreSQL says are being processed (for the recovery sweep). */
 export const UNFINISHED_RECORDS = `

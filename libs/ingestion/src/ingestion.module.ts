@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '@sid/catalog';
 import { CodesModule } from '@sid/codes';
+import { EventOutboxModule } from '@sid/shared/events';
 import { CodeIngestionService } from './code-ingestion.service';
 import { IngestionRecordRepository } from './ingestion-record.repository';
 import { IngestionService } from './ingestion.service';
@@ -13,7 +14,7 @@ import { WorkorderService } from './workorder.service';
  * `QueueModule.forRoot()` and `StorageModule` in the app.
  */
 @Module({
-  imports: [CodesModule, CatalogModule],
+  imports: [CodesModule, CatalogModule, EventOutboxModule],
   providers: [
     IngestionRecordRepository,
     WorkorderRepository,

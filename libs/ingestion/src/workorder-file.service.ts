@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { toBuffer as qrPng } from 'qrcode';
 import { DataSource } from 'typeorm';
 import { CustomCodeRepository } from '@sid/codes';
-import { withStreamingPgClient } from '@sid/shared/database';
+import { inPgTransaction, withStreamingPgClient } from '@sid/shared/database';
+import { EventOutboxRepository } from '@sid/shared/events';
 import { ObjectStorage } from '@sid/shared/storage';
 import { WorkorderRepository, WorkorderRow } from './workorder.repository';
 import { zipArchive } from './zip-archive';
@@ -33,6 +34,7 @@ export class WorkorderFileService {
     private readonly workorders: WorkorderRepository,
     private readonly codes: CustomCodeRepository,
     private readonly storage: ObjectStorage,
+    private readonly outbox: EventOutboxRepository,
   ) {}
 
   async run(workorderId: string): Promise<'completed' | 'skipped'> {
@@ -66,10 +68,24 @@ export class WorkorderFileService {
       await archive.finalize();
       return uploaded;
     });
-    await this.workorders.complete(workorderId, {
-      key,
-      size: stored.size,
-      checksum: stored.checksum,
+    await inPgTransaction(this.db, async (client) => {
+      const completed = await this.workorders.complete(client, workorderId, {
+        key,
+        size: stored.size,
+        checksum: stored.checksum,
+      });
+      if (!completed) return;
+      await this.outbox.record(client, {
+        event: 'workorder.completed',
+        account: completed.account,
+        subject: workorderId,
+        data: {
+          ingestion_record: completed.ingestion_record,
+          quantity: completed.quantity,
+          file_size: stored.size,
+          file_checksum: stored.checksum,
+        },
+      });
     });
     return 'completed';
   }

@@ -12,6 +12,13 @@ import {
   WORKORDER_BY_ID,
 } from './workorder.sql';
 
+/** A workorder just completed: whose it is, and what it holds. */
+export interface CompletedWorkorder {
+  account: string;
+  ingestion_record: number | null;
+  quantity: number | null;
+}
+
 export interface WorkorderRow {
   id: number;
   account: string;
@@ -83,18 +90,22 @@ export class WorkorderRepository {
     return { count, rows };
   }
 
-  /** Records the workorder's stored file; false if it had one already (a second run). */
+  /**
+   * Records the workorder's stored file, in `client`'s transaction; what the completed event
+   * reports, or undefined if it had a file already (a second run).
+   */
   async complete(
+    client: PoolClient,
     id: string,
     file: { key: string; size: number; checksum: string },
-  ): Promise<boolean> {
-    const [, affected] = await this.db.query(COMPLETE_WORKORDER, [
+  ): Promise<CompletedWorkorder | undefined> {
+    const { rows } = await client.query<CompletedWorkorder>(COMPLETE_WORKORDER, [
       id,
       file.key,
       file.size,
       file.checksum,
     ]);
-    return affected === 1;
+    return rows[0];
   }
 
   /** Recovery: ids of workorders whose file is not built yet, oldest first. */

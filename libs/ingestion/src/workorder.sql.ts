@@ -28,7 +28,8 @@ export const LIST_WORKORDERS = `
 export const COMPLETE_WORKORDER = `
   UPDATE workorder
   SET status = 'completed', file_key = $2, file_size = $3, file_checksum = $4, completed_at = now()
-  WHERE id = $1 AND status = 'processing'`;
+  WHERE id = $1 AND status = 'processing'
+  RETURNING account, ingestion_record, quantity`;
 
 /** Workorders whose file is still to be made (for the recovery sweep). */
 export const UNFINISHED_WORKORDERS = `

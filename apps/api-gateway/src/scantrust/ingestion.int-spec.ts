@@ -52,6 +52,14 @@ async function countCustom(): Promise<number> {
   return count;
 }
 
+/** The events recorded about `subject` (outbox rows, as the relay will publish them). */
+async function eventsAbout(subject: string) {
+  return env.db.query(
+    `SELECT event, account, data FROM event_outbox WHERE subject = $1 ORDER BY date_created, event`,
+    [subject],
+  );
+}
+
 async function countWorkorders(): Promise<number> {
   const [{ count }] = await env.db.query(`SELECT count(*)::int AS count FROM workorder`);
   return count;
@@ -118,6 +126,13 @@ describe('a CSV file', () => {
     });
     workorderId = done.result_data.workorder_id as number;
     expect(Number.isInteger(workorderId)).toBe(true);
+    expect(await eventsAbout(record)).toEqual([
+      {
+        event: 'ingestion_record.completed',
+        account: brand.account,
+        data: { workorder_id: workorderId, quantity: 4 },
+      },
+    ]);
 
     const codes = await codesOf(brand.account, ids);
     expect(codes).toEqual([
@@ -218,6 +233,13 @@ describe('a CSV file', () => {
       quantity: 4,
       is_archived: false,
     });
+    expect(await eventsAbout(String(workorderId))).toEqual([
+      {
+        event: 'workorder.completed',
+        account: brand.account,
+        data: expect.objectContaining({ quantity: 4, file_size: expect.any(Number) }),
+      },
+    ]);
     expect(workorder.download_url).toMatch(
       new RegExp(`/api/v2/workorders/${workorderId}/download/$`),
     );
@@ -370,6 +392,13 @@ describe('a file with errors', () => {
     );
     expect(done.result_data.errors).toHaveLength(4);
     expect({ codes: await countCustom(), workorders: await countWorkorders() }).toEqual(before);
+    expect(await eventsAbout(record)).toEqual([
+      {
+        event: 'ingestion_record.failed',
+        account: brand.account,
+        data: { errors: done.result_data.errors },
+      },
+    ]);
   });
 
   it('with allow_posted_duplicates keeps the first of each id and ignores the rest', async () => {

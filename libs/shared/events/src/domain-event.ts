@@ -1,13 +1,7 @@
 /**
  * The domain events the platform publishes, as webhooks subscribe to them. NEVER rename one that
- * has shipped: receivers and stored webhooks name it.
- *
- * Not here yet: the ingestion events (issue 10's bring-your-own-codes uploads, ported on their
- * own). That port adds, recorded through EventOutboxRepository.record() on the transaction that
- * changes the row: `ingestion_record.completed` and `ingestion_record.failed` (an upload's codes
- * all stored, or its status set to `error`, with the reason) and `workorder.completed` (the
- * workorder's file stored). A name is listed only once something records it, so that no webhook
- * subscribes to an event that never comes.
+ * has shipped: receivers and stored webhooks name it. A name is listed only once something
+ * records it, so that no webhook subscribes to an event that never comes.
  */
 export const DOMAIN_EVENTS = [
   'identifier_job.completed',
@@ -16,6 +10,9 @@ export const DOMAIN_EVENTS = [
   'code_reservation.failed',
   'export.ready',
   'pool.low',
+  'ingestion_record.completed',
+  'ingestion_record.failed',
+  'workorder.completed',
 ] as const;
 
 export type DomainEventName = (typeof DOMAIN_EVENTS)[number];

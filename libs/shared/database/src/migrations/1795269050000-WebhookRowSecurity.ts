@@ -1,9 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The tables of EventsAndWebhooks that partners read through `/items`, and their account column. */
+/**
+ * The tables of EventsAndWebhooks and their account column: partners read the first two through
+ * `/items`; the outbox they may not read at all, and its policies are the backstop behind that.
+ */
 const TENANT_TABLES: [string, string][] = [
   ['webhook', 'account'],
   ['webhook_delivery', 'account'],
+  ['event_outbox', 'account'],
 ];
 
 /** What a partner may read of `webhook`: every column but the secret that signs its deliveries. */
