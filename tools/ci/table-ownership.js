@@ -12,6 +12,8 @@
 const TABLE_OWNERS = {
   account: { owner: 'accounts', repository: 'AccountRepository' },
   app_user: { owner: 'accounts', repository: 'AccountRepository' },
+  user_session: { owner: 'accounts', repository: 'SessionRepository' },
+  idempotency_key: { owner: 'accounts', repository: 'IdempotencyRepository' },
   domain: { owner: 'catalog', repository: 'DomainRepository' },
   organisation: { owner: 'catalog', repository: 'OrganisationWriter (TypeORM repository)' },
   product: { owner: 'catalog', repository: 'ProductWriter (TypeORM repository)' },

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsModule } from '@sid/accounts';
 import { CatalogModule, DomainWriter, OrganisationWriter, ProductWriter } from '@sid/catalog';
@@ -13,6 +13,7 @@ import { LoggingModule } from '@sid/shared/observability';
 import { COLLECTION_WRITERS, CollectionWriter } from '@sid/shared/items';
 import { QueueModule } from '@sid/shared/queue';
 import { StorageModule } from '@sid/shared/storage';
+import { AuthController } from './auth/auth.controller';
 import { WebhooksModule, WebhookWriter } from '@sid/webhooks';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { PublicErrorFilter } from './errors/public-error.filter';
@@ -20,6 +21,7 @@ import { FilesController } from './files/files.controller';
 import { GraphqlItemsResolver } from './graphql/graphql-items.resolver';
 import { GraphqlController } from './graphql/graphql.controller';
 import { GraphqlService } from './graphql/graphql.service';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ItemsReadService } from './items/items-read.service';
 import { ItemsController } from './items/items.controller';
 import { ServerController } from './server/server.controller';
@@ -29,6 +31,7 @@ import { RedisHealthIndicator } from './server/redis.health';
 import { ItemReferenceRepository } from './items/item-reference.repository';
 import { WriteGuard } from './items/write-guard';
 import { RateLimits } from './security/rate-limits.service';
+import { OpenApiService } from './openapi/openapi.service';
 import { IngestionController } from './scantrust/ingestion.controller';
 import { WorkordersController } from './scantrust/workorders.controller';
 
@@ -65,6 +68,7 @@ const WRITERS = [
     FilesController,
     UsersController,
     GraphqlController,
+    AuthController,
     IngestionController,
     WorkordersController,
     MetricsController,
@@ -74,11 +78,13 @@ const WRITERS = [
     GraphqlItemsResolver,
     GraphqlService,
     RedisHealthIndicator,
+    OpenApiService,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_FILTER, useClass: PublicErrorFilter },
     ItemReferenceRepository,
     WriteGuard,
     RateLimits,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     {
       provide: COLLECTION_WRITERS,
       inject: [WriteGuard, ...WRITERS],

@@ -1,6 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { requestContextAfterBody, requestIdAndMetrics } from '@sid/shared/observability';
 import { mountQueueDashboard } from './ops/queue-dashboard';
+import { mountApiDocs } from './openapi/api-docs';
 import { AppConfig } from '@sid/shared/config';
 import { rateLimitRequests } from './security/rate-limit.middleware';
 import { RateLimits } from './security/rate-limits.service';
@@ -20,6 +21,7 @@ export function configureGateway(app: NestExpressApplication): NestExpressApplic
   app.useBodyParser('json', { limit: '5mb' });
   app.use(requestContextAfterBody);
   mountQueueDashboard(app);
+  mountApiDocs(app);
   return app;
 }
 

@@ -262,12 +262,6 @@ describe('platform, end to end', () => {
     };
 
     const cases: [string, string, unknown, RegExp][] = [
-      [
-        'GET',
-        '/items/no_such_collection',
-        undefined,
-        /Collection "no_such_collection" does not exist/,
-      ],
       ['GET', '/items/product?filter[gtin][_like]=1', undefined, /unknown operator "_like"/],
       ['GET', '/items/product?filter={not json', undefined, /filter/],
       [
@@ -335,6 +329,12 @@ describe('platform, end to end', () => {
     }).toEqual(before);
     const unknownItem = await api.get('/items/identifier_job/00000000-0000-0000-0000-000000000000');
     expect(unknownItem.status).toBe(403);
+    // An unknown collection is refused like a forbidden one, as Directus does.
+    const unknownCollection = await api.get<{ errors: { extensions: { code: string } }[] }>(
+      '/items/no_such_collection',
+    );
+    expect(unknownCollection.status).toBe(403);
+    expect(unknownCollection.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await api.get('/no/such/route')).status).toBe(404);
   });
 });

@@ -3,12 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   ACCOUNT_EXISTS,
+  ACTIVE_USER_BY_ID,
   ACTIVE_USER_BY_TOKEN,
   INSERT_ACCOUNT,
   INSERT_USER,
   LOCK_BOOTSTRAP,
   RESET_ADMIN,
+  SET_PASSWORD,
+  UPDATE_USER_NAMES,
   USER_BY_EMAIL,
+  USER_EXISTS,
+  USER_FOR_LOGIN,
 } from './account.sql';
 
 /** Where a statement runs: the data source, or a transaction's manager (`transaction`). */
@@ -21,6 +26,8 @@ export interface NewUser {
   last_name: string | null;
   role: string;
   token_hash: string;
+  /** argon2 hash of the user's password, or null for a static token only. */
+  password_hash?: string | null;
   /** Scantrust API permission strings; null or left out: all of them. */
   permissions?: string[] | null;
 }
@@ -63,8 +70,48 @@ export class AccountRepository {
       user.role,
       user.token_hash,
       user.permissions ?? null,
+      user.password_hash ?? null,
     ]);
     return id;
+  }
+
+  async userExists(id: string): Promise<boolean> {
+    return (await this.db.query(USER_EXISTS, [id])).length > 0;
+  }
+
+  /** Changes the names given (undefined keeps one, null clears it). */
+  async updateUserNames(
+    id: string,
+    names: { first_name?: string | null; last_name?: string | null },
+  ): Promise<void> {
+    await this.db.query(UPDATE_USER_NAMES, [
+      id,
+      names.first_name !== undefined,
+      names.first_name ?? null,
+      names.last_name !== undefined,
+      names.last_name ?? null,
+    ]);
+  }
+
+  /** Sets (or, with null, removes) the user's argon2 password hash. */
+  async setPassword(id: string, hash: string | null): Promise<void> {
+    await this.db.query(SET_PASSWORD, [id, hash]);
+  }
+
+  /** The active user who signs in with `email`, with their password hash. */
+  async findUserForLogin(
+    email: string,
+  ): Promise<{ id: string; password_hash: string | null } | undefined> {
+    const rows: { id: string; password_hash: string | null }[] = await this.db.query(
+      USER_FOR_LOGIN,
+      [email],
+    );
+    return rows[0];
+  }
+
+  async findActiveUserById(id: string): Promise<TokenUser | undefined> {
+    const rows: TokenUser[] = await this.db.query(ACTIVE_USER_BY_ID, [id]);
+    return rows[0];
   }
 
   async findUserByEmail(

@@ -3,10 +3,31 @@ export const INSERT_ACCOUNT = `INSERT INTO account (name) VALUES ($1) RETURNING 
 export const ACCOUNT_EXISTS = `SELECT 1 FROM account WHERE id = $1`;
 
 export const INSERT_USER = `
-  INSERT INTO app_user (account, email, first_name, last_name, role, token_hash, permissions)
-  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`;
+  INSERT INTO app_user (account, email, first_name, last_name, role, token_hash, permissions,
+    password_hash)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`;
 
 export const USER_BY_EMAIL = `SELECT id, account FROM app_user WHERE email = $1`;
+
+/** Who signs in with this email (case-insensitive, as Directus), and their password's hash. */
+export const USER_FOR_LOGIN = `
+  SELECT id, password_hash FROM app_user WHERE lower(email) = lower($1) AND status = 'active'`;
+
+export const ACTIVE_USER_BY_ID = `
+  SELECT id, account, role FROM app_user WHERE id = $1 AND status = 'active'`;
+
+export const USER_EXISTS = `SELECT 1 FROM app_user WHERE id = $1`;
+
+/** A name whose flag ($2, $4) is false keeps its value; a given one may be null. */
+export const UPDATE_USER_NAMES = `
+  UPDATE app_user
+  SET first_name = CASE WHEN $2::boolean THEN $3::text ELSE first_name END,
+      last_name = CASE WHEN $4::boolean THEN $5::text ELSE last_name END,
+      date_updated = now()
+  WHERE id = $1`;
+
+export const SET_PASSWORD = `
+  UPDATE app_user SET password_hash = $2, date_updated = now() WHERE id = $1`;
 
 export const ACTIVE_USER_BY_TOKEN = `
   SELECT id, account, role, permissions FROM app_user WHERE token_hash = $1 AND status = 'active'`;

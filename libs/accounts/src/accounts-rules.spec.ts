@@ -2,6 +2,7 @@ import { ForbiddenError, InvalidCredentialsError, InvalidPayloadError } from '@s
 import { Actor } from '@sid/shared/items';
 import { AccountRepository, NewUser } from './account.repository';
 import { AuthService } from './auth.service';
+import { SessionService } from './session.service';
 import { SCANTRUST_PERMISSIONS } from './scantrust-permissions';
 import { hashToken } from './static-token';
 import { UsersService } from './users.service';
@@ -26,6 +27,9 @@ function repository(existingAccounts: string[] = []) {
       accountExists: jest.fn(async (id: string) => existingAccounts.includes(id)),
       createUser: jest.fn(async (_user: NewUser, _tx?: unknown) => 'user-new'),
       findActiveUserByTokenHash: jest.fn(),
+      userExists: jest.fn(async () => true),
+      updateUserNames: jest.fn(),
+      setPassword: jest.fn(),
     },
   };
 }
@@ -66,6 +70,7 @@ describe('UsersService', () => {
         last_name: null,
         role: 'user',
         token_hash: hashToken(created.token),
+        password_hash: null,
         permissions: null,
       },
       tx,
@@ -105,6 +110,40 @@ describe('UsersService', () => {
     expect(accounts.createUser).not.toHaveBeenCalled();
   });
 
+  it('stores a password given at creation as an argon2 hash, never as given', async () => {
+    const { users, accounts } = service();
+    await users.create(ADMIN, {
+      email: 'c@example.com',
+      account_name: 'C',
+      password: 'correct horse battery',
+    });
+    const stored = accounts.createUser.mock.calls[0][0].password_hash;
+    expect(stored).toMatch(/^\$argon2id\$/);
+    expect(stored).not.toContain('correct horse battery');
+  });
+
+  it('lets a user change their own names and password, an admin anyone, nobody else', async () => {
+    const { users, accounts } = service();
+    const other = '22222222-2222-4222-8222-222222222222';
+    await expect(users.update(USER, other, { first_name: 'X' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect(accounts.updateUserNames).not.toHaveBeenCalled();
+    const self = { ...USER, userId: other };
+    await users.update(self, other, { last_name: null, password: 'a new password' });
+    expect(accounts.updateUserNames).toHaveBeenCalledWith(other, {
+      first_name: undefined,
+      last_name: null,
+    });
+    expect(accounts.setPassword.mock.calls[0][1]).toMatch(/^\$argon2id\$/);
+    await users.update(ADMIN, other, { password: null });
+    expect(accounts.setPassword).toHaveBeenLastCalledWith(other, null);
+    accounts.userExists.mockResolvedValueOnce(false);
+    await expect(users.update(ADMIN, other, { first_name: 'Y' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+  });
+
   it('answers a duplicate email as not unique', async () => {
     const { users, accounts } = service();
     accounts.createUser.mockRejectedValueOnce({ code: '23505', detail: 'Key (email) exists.' });
@@ -115,6 +154,15 @@ describe('UsersService', () => {
 });
 
 describe('AuthService', () => {
+  function sessions(actor?: Actor) {
+    return {
+      authenticate: jest.fn(async () => {
+        if (!actor) throw new InvalidCredentialsError('Invalid user credentials.');
+        return actor;
+      }),
+    } as unknown as SessionService;
+  }
+
   it('resolves a token by its hash to the acting user', async () => {
     const { accounts } = repository();
     accounts.findActiveUserByTokenHash.mockResolvedValue({
@@ -122,7 +170,7 @@ describe('AuthService', () => {
       account: 'acc-1',
       role: 'admin',
     });
-    const auth = new AuthService(accounts as unknown as AccountRepository);
+    const auth = new AuthService(accounts as unknown as AccountRepository, sessions());
     await expect(auth.authenticate('secret-token')).resolves.toEqual({
       userId: 'u-1',
       accountId: 'acc-1',
@@ -133,7 +181,7 @@ describe('AuthService', () => {
 
   it('gives a Scantrust token its listed permissions; all of them to admins and to users without a list', async () => {
     const { accounts } = repository();
-    const auth = new AuthService(accounts as unknown as AccountRepository);
+    const auth = new AuthService(accounts as unknown as AccountRepository, sessions());
     const user = { id: 'u-1', account: 'acc-1', role: 'user' };
     accounts.findActiveUserByTokenHash.mockResolvedValueOnce({
       ...user,
@@ -160,7 +208,23 @@ describe('AuthService', () => {
   it('refuses a token no active user has', async () => {
     const { accounts } = repository();
     accounts.findActiveUserByTokenHash.mockResolvedValue(undefined);
-    const auth = new AuthService(accounts as unknown as AccountRepository);
+    const auth = new AuthService(accounts as unknown as AccountRepository, sessions());
     await expect(auth.authenticate('nope')).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
+  it('takes a JWT-shaped token as a login session first, then as a static token', async () => {
+    const { accounts } = repository();
+    const jwtShaped = 'aaa.bbb.ccc';
+    const session = { userId: 'u-2', accountId: 'acc-2', admin: false };
+    const viaSession = new AuthService(accounts as unknown as AccountRepository, sessions(session));
+    await expect(viaSession.authenticate(jwtShaped)).resolves.toEqual(session);
+    expect(accounts.findActiveUserByTokenHash).not.toHaveBeenCalled();
+
+    accounts.findActiveUserByTokenHash.mockResolvedValue({ id: 'u-3', account: 'a', role: 'user' });
+    const viaStatic = new AuthService(accounts as unknown as AccountRepository, sessions());
+    await expect(viaStatic.authenticate(jwtShaped)).resolves.toMatchObject({ userId: 'u-3' });
+
+    accounts.findActiveUserByTokenHash.mockResolvedValue(undefined);
+    await expect(viaStatic.authenticate(jwtShaped)).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 });

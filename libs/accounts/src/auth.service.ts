@@ -7,16 +7,36 @@ import {
   ScantrustCaller,
   ScantrustPermission,
 } from './scantrust-permissions';
+import { looksLikeJwt, SessionService } from './session.service';
 import { hashToken } from './static-token';
 
-/** Resolves a bearer token to the acting user. */
+/** Resolves a bearer token (a static token, or a login's JWT access token) to the acting user. */
 @Injectable()
 export class AuthService {
-  constructor(private readonly accounts: AccountRepository) {}
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly sessions: SessionService,
+  ) {}
 
   async authenticate(token: string): Promise<Actor> {
+    if (looksLikeJwt(token)) {
+      // A static token chosen by an admin could be JWT-shaped: it is tried when no session is.
+      try {
+        return await this.sessions.authenticate(token);
+      } catch (error) {
+        const actor = await this.staticToken(token);
+        if (actor) return actor;
+        throw error;
+      }
+    }
+    const actor = await this.staticToken(token);
+    if (!actor) throw new InvalidCredentialsError('Invalid user credentials.');
+    return actor;
+  }
+
+  private async staticToken(token: string): Promise<Actor | null> {
     const user = await this.accounts.findActiveUserByTokenHash(hashToken(token));
-    if (!user) throw new InvalidCredentialsError('Invalid user credentials.');
+    if (!user) return null;
     return { userId: user.id, accountId: user.account, admin: user.role === 'admin' };
   }
 

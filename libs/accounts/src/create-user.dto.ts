@@ -36,6 +36,13 @@ export class CreateUserDto {
   @MinLength(16)
   token?: string;
 
+  /** For `POST /auth/login`; stored as an argon2 hash, never shown. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password?: string;
+
   /** Existing account; or leave it out and give `account_name` to create one. */
   @IsOptional()
   @IsUuidLike()
@@ -56,4 +63,24 @@ export class CreateUserDto {
     message: `each value must be one of ${SCANTRUST_PERMISSIONS.join(', ')}`,
   })
   permissions?: string[];
+}
+
+/** `PATCH /users/<id>` (admins, or a user for themself): names and password. */
+export class UpdateUserDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  first_name?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  last_name?: string | null;
+
+  /** A new password (argon2-hashed); null removes it, leaving the static token only. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password?: string | null;
 }

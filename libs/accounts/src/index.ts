@@ -5,4 +5,7 @@ export * from './auth.service';
 export * from './static-token';
 export * from './create-user.dto';
 export * from './users.service';
+export * from './session.service';
+export * from './password';
+export * from './idempotency.repository';
 export * from './scantrust-permissions';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, validatePayload } from '@sid/shared/items';
+import { Actor, isUuidLike, validatePayload } from '@sid/shared/items';
 import { translateWriteError } from '@sid/shared/database';
 import { AccountRepository } from './account.repository';
-import { CreateUserDto } from './create-user.dto';
+import { CreateUserDto, UpdateUserDto } from './create-user.dto';
+import { hashPassword } from './password';
 import { SCANTRUST_PERMISSIONS } from './scantrust-permissions';
 import { hashToken, newToken } from './static-token';
 
@@ -32,6 +33,7 @@ export class UsersService {
       );
     }
     const token = dto.token ?? newToken();
+    const passwordHash = dto.password === undefined ? null : await hashPassword(dto.password);
     try {
       return await this.accounts.transaction(async (tx) => {
         let account = dto.account;
@@ -50,6 +52,7 @@ export class UsersService {
             last_name: dto.last_name ?? null,
             role: dto.role,
             token_hash: hashToken(token),
+            password_hash: passwordHash,
             permissions: dto.permissions ?? null,
           },
           tx,
@@ -65,6 +68,26 @@ export class UsersService {
       });
     } catch (error) {
       throw translateWriteError(error, 'users');
+    }
+  }
+
+  /** Admins change any user; a user changes themself. The password is stored hashed only. */
+  async update(actor: Actor, id: string, input: unknown): Promise<void> {
+    if (!actor.admin && id !== actor.userId) throw new ForbiddenError();
+    const dto = validatePayload(UpdateUserDto, input);
+    if (!isUuidLike(id)) throw new ForbiddenError();
+    if (!(await this.accounts.userExists(id))) throw new ForbiddenError();
+    if (dto.first_name !== undefined || dto.last_name !== undefined) {
+      await this.accounts.updateUserNames(id, {
+        first_name: dto.first_name,
+        last_name: dto.last_name,
+      });
+    }
+    if (dto.password !== undefined) {
+      await this.accounts.setPassword(
+        id,
+        dto.password === null ? null : await hashPassword(dto.password),
+      );
     }
   }
 }

@@ -26,11 +26,12 @@ export class CreateDomainDto extends UpdateDomainDto {
 @Injectable()
 export class DomainWriter implements CollectionWriter {
   readonly collection = 'domain';
+  readonly payloads = { create: CreateDomainDto, update: UpdateDomainDto };
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
-    const { host, is_default = false } = validatePayload(CreateDomainDto, input);
+    const { host, is_default = false } = validatePayload(this.payloads.create, input);
     try {
       return await this.db.transaction(async (tx) => {
         if (is_default)
@@ -49,7 +50,7 @@ export class DomainWriter implements CollectionWriter {
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const { is_default } = validatePayload(UpdateDomainDto, input);
+    const { is_default } = validatePayload(this.payloads.update, input);
     const domain = await this.owned(actor, id);
     await this.db.transaction(async (tx) => {
       if (is_default)

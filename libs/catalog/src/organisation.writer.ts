@@ -4,8 +4,14 @@ import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-valid
 import { Repository } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { hasValidCheckDigit } from '@sid/identifiers';
-import { Actor, CollectionWriter, validatePayload, IsUuidLike } from '@sid/shared/items';
-import { translateWriteError } from '@sid/shared/database';
+import {
+  Actor,
+  CollectionWriter,
+  IsUuidLike,
+  prepareEach,
+  validatePayload,
+} from '@sid/shared/items';
+import { insertRows, translateWriteError } from '@sid/shared/database';
 import { OrganisationEntity } from './organisation.entity';
 
 export class UpdateOrganisationDto {
@@ -38,6 +44,7 @@ export class CreateOrganisationDto extends UpdateOrganisationDto {
 @Injectable()
 export class OrganisationWriter implements CollectionWriter {
   readonly collection = 'organisation';
+  readonly payloads = { create: CreateOrganisationDto, update: UpdateOrganisationDto };
 
   constructor(
     @InjectRepository(OrganisationEntity)
@@ -45,27 +52,42 @@ export class OrganisationWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
-    const { id, account, ...fields } = validatePayload(CreateOrganisationDto, input);
+    const row = this.prepare(actor, input);
+    try {
+      await this.organisations.insert(row);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    return row.id;
+  }
+
+  async createMany(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]> {
+    const rows = await prepareEach(inputs, async (input) => this.prepare(actor, input));
+    try {
+      await insertRows(this.organisations.manager.connection, OrganisationEntity, rows);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    return rows.map((row) => row.id);
+  }
+
+  private prepare(actor: Actor, input: Record<string, unknown>) {
+    const { id, account, ...fields } = validatePayload(this.payloads.create, input);
     if (!hasValidCheckDigit(id.slice(5))) {
       throw new InvalidPayloadError(`GLN "${id.slice(5)}" has a wrong check digit.`, {
         field: 'id',
       });
     }
-    try {
-      await this.organisations.insert({
-        ...fields,
-        id,
-        account: account && actor.admin ? account : actor.accountId,
-        user_created: actor.userId,
-      });
-    } catch (error) {
-      throw translateWriteError(error, this.collection);
-    }
-    return id;
+    return {
+      ...fields,
+      id,
+      account: account && actor.admin ? account : actor.accountId,
+      user_created: actor.userId,
+    };
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const fields = validatePayload(UpdateOrganisationDto, input);
+    const fields = validatePayload(this.payloads.update, input);
     await this.ownedOrForbidden(actor, id);
     await this.organisations.update({ id }, { ...fields, user_updated: actor.userId });
   }

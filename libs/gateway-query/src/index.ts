@@ -18,10 +18,10 @@
  *   _nempty; _and / _or (arrays or qs numeric-key objects); m2o `filter[product][gtin][_eq]`;
  *   o2m `filter[codes][code][_eq]` (some related row matches), `_some` / `_none`.
  *   Dynamic values `$NOW`, `$NOW(-1 day)` (second…year) and `$CURRENT_USER`.
- * - sort (own columns; m2o sorts by key; primary key always appended), limit (-1 = maxLimit),
- *   offset, page, search (ILIKE over searchFields, else every string field), meta
- *   (total_count, filter_count, *), aggregate (count, countDistinct, sum, sumDistinct, avg,
- *   avgDistinct, min, max), groupBy (plain fields), deep (_limit, _offset, _sort, _filter on
+ * - sort (own columns; m2o sorts by key; primary key always appended), limit (-1 = every row,
+ *   or a 400 when a maxLimit is set), offset, page, search (ILIKE over searchFields, else every
+ *   string field), meta (total_count, filter_count, *), aggregate (count, countDistinct, sum,
+ *   sumDistinct, avg, avgDistinct, min, max), groupBy (plain fields), deep (_limit, _offset, _sort, _filter on
  *   one-to-many fields, nested through relations). One-to-many arrays are limited to the default
  *   limit unless deep[<field>][_limit] says otherwise.
  * - Tenant scope: with `scope.accountId`, the main table and every related table with a

@@ -124,5 +124,9 @@ export interface ItemQuery {
 
 export interface ItemQueryLimits {
   defaultLimit: number;
-  maxLimit: number;
+  /** The largest `limit` allowed; null or absent: none, and `limit=-1` reads every row. */
+  maxLimit?: number | null;
 }
+
+/** The `limit` of `limit=-1`: every row (bound as a bigint, PostgreSQL's LIMIT takes it as no limit). */
+export const ALL_ROWS = Number.MAX_SAFE_INTEGER;

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 function parsed(text: string, defaultLimit = 100) {
-  return parseItemQuery(parse(text, { allowPrototypes: true }), { defaultLimit, maxLimit: 1000 });
+  return parseItemQuery(parse(text, { allowPrototypes: true }), { defaultLimit });
 }
 
 async function items(collection: string, text: string, scope = asA, defaultLimit = 100) {

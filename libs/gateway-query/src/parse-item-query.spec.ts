@@ -1,5 +1,6 @@
 import { parse } from 'qs';
 import { InvalidQueryError } from '@sid/shared/errors';
+import { ALL_ROWS } from './item-query';
 import { parseItemQuery } from './parse-item-query';
 
 const limits = { defaultLimit: 100, maxLimit: 1000 };
@@ -48,9 +49,12 @@ describe('parseItemQuery', () => {
   });
 
   describe('limit, offset, page', () => {
-    it('reads integers, -1 as the maximum and 0 as zero', () => {
+    it('reads integers, -1 as every row and 0 as zero', () => {
       expect(query('limit=25&offset=50')).toMatchObject({ limit: 25, offset: 50 });
-      expect(query('limit=-1').limit).toBe(1000);
+      expect(parseItemQuery({ limit: '-1' }, { defaultLimit: 100 }).limit).toBe(ALL_ROWS);
+      expect(parseItemQuery({ limit: '-1' }, { defaultLimit: 100, maxLimit: null }).limit).toBe(
+        ALL_ROWS,
+      );
       expect(query('limit=0').limit).toBe(0);
       expect(query('limit=1000').limit).toBe(1000);
     });
@@ -63,6 +67,8 @@ describe('parseItemQuery', () => {
 
     it.each([
       ['limit=1001', /"limit" must not be greater than 1000, got 1001/],
+      // With a maximum, every row is more than it: said, never cut to the maximum.
+      ['limit=-1', /"limit" must not be greater than 1000: -1 \(every row\) is not allowed here/],
       ['limit=abc', /"limit" must be a non-negative integer, got "abc"/],
       ['limit=1.5', /"limit" must be a non-negative integer/],
       ['limit=-2', /"limit" must be a non-negative integer/],
@@ -152,9 +158,12 @@ describe('parseItemQuery', () => {
 
   describe('deep', () => {
     it('reads _limit, _offset, _sort and _filter, nested through relations', () => {
-      const deep = query(
-        'deep[codes][_limit]=10&deep[codes][_offset]=5&deep[codes][_sort]=-code' +
-          '&deep[codes][_filter][status][_eq]=reserved&deep[codes][identifier_job][x][_limit]=-1',
+      const deep = parseItemQuery(
+        parse(
+          'deep[codes][_limit]=10&deep[codes][_offset]=5&deep[codes][_sort]=-code' +
+            '&deep[codes][_filter][status][_eq]=reserved&deep[codes][identifier_job][x][_limit]=-1',
+        ),
+        { defaultLimit: 100 },
       ).deep;
       const codes = deep.get('codes')!;
       expect(codes).toMatchObject({
@@ -169,7 +178,7 @@ describe('parseItemQuery', () => {
           path: 'deep[codes][_filter][status][_eq]',
         },
       });
-      expect(codes.nested.get('identifier_job')!.nested.get('x')!.limit).toBe(1000);
+      expect(codes.nested.get('identifier_job')!.nested.get('x')!.limit).toBe(ALL_ROWS);
     });
 
     it('accepts JSON', () => {

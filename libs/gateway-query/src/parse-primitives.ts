@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '@sid/shared/errors';
-import { ItemQueryLimits, SortField } from './item-query';
+import { ALL_ROWS, ItemQueryLimits, SortField } from './item-query';
 
 /** What a field name may look like. Anything else is refused before it is even looked up. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -131,16 +131,26 @@ export function parseNonNegativeInteger(value: unknown, param: string): number {
   return number;
 }
 
-/** `-1` means "as many as allowed", as in Directus; we cap it at `maxLimit`. */
+/**
+ * `-1` means every row, as in Directus: `ALL_ROWS` (PostgreSQL reads a LIMIT this large as no
+ * limit). With a `maxLimit`, asking for more than it, `-1` included, is refused and the maximum
+ * said; never silently cut.
+ */
 export function parseLimit(value: unknown, param: string, limits: ItemQueryLimits): number {
   const text = String(single(value, param)).trim();
-  if (text === '-1') return limits.maxLimit;
-  const limit = parseNonNegativeInteger(text, param);
-  if (limit > limits.maxLimit) {
+  const max = limits.maxLimit ?? null;
+  if (text === '-1') {
+    if (max === null) return ALL_ROWS;
     throw new InvalidQueryError(
-      `"${param}" must not be greater than ${limits.maxLimit}, got ${limit}.`,
-      { maxLimit: limits.maxLimit },
+      `"${param}" must not be greater than ${max}: -1 (every row) is not allowed here.`,
+      { maxLimit: max },
     );
+  }
+  const limit = parseNonNegativeInteger(text, param);
+  if (max !== null && limit > max) {
+    throw new InvalidQueryError(`"${param}" must not be greater than ${max}, got ${limit}.`, {
+      maxLimit: max,
+    });
   }
   return limit;
 }

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
-import { inPgTransaction, translateWriteError } from '@sid/shared/database';
+import { Actor, CollectionWriter, prepareEach, validatePayload } from '@sid/shared/items';
+import { inPgTransaction, insertRows, translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { CreateCodeReservationDto, UpdateCodeReservationDto } from './code-reservation.dto';
 import { CodeReservationEntity } from './code-reservation.entity';
@@ -20,6 +20,7 @@ import { ReservationRepository } from './reservation.repository';
 @Injectable()
 export class CodeReservationWriter implements CollectionWriter {
   readonly collection = 'code_reservation';
+  readonly payloads = { create: CreateCodeReservationDto, update: UpdateCodeReservationDto };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -29,7 +30,31 @@ export class CodeReservationWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
-    const dto = validatePayload(CreateCodeReservationDto, input);
+    const row = await this.prepare(actor, input);
+    try {
+      await this.db.getRepository(CodeReservationEntity).insert(row);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    await this.queue.nudge(JobName.ClaimCodes, { reservationId: row.id });
+    return row.id;
+  }
+
+  async createMany(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]> {
+    const rows = await prepareEach(inputs, (input) => this.prepare(actor, input));
+    try {
+      await insertRows(this.db, CodeReservationEntity, rows);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    await Promise.all(
+      rows.map((row) => this.queue.nudge(JobName.ClaimCodes, { reservationId: row.id })),
+    );
+    return rows.map((row) => row.id);
+  }
+
+  private async prepare(actor: Actor, input: Record<string, unknown>) {
+    const dto = validatePayload(this.payloads.create, input);
     const account = dto.account && actor.admin ? dto.account : actor.accountId;
     if ((dto.code_type === 'sgtin' || dto.code_type === 'grai') && !dto.product) {
       throw new InvalidPayloadError(`A reservation of ${dto.code_type} codes needs a product.`, {
@@ -39,32 +64,25 @@ export class CodeReservationWriter implements CollectionWriter {
     if (dto.product) await this.assertExists(account, 'product', dto.product, 'product');
     if (dto.reserved_for)
       await this.assertExists(account, 'organisation', dto.reserved_for, 'reserved_for');
-    const id = randomUUID();
-    try {
-      await this.db.getRepository(CodeReservationEntity).insert({
-        id,
-        account,
-        quantity: dto.quantity,
-        code_type: dto.code_type,
-        product: dto.product ?? null,
-        reserved_for: dto.reserved_for ?? null,
-        export_type: dto.export_type,
-        url_suffix: dto.url_suffix ?? null,
-        reference_id: dto.reference_id ?? null,
-        purchase_order: dto.purchase_order ?? null,
-        status: 'new',
-        quantity_reserved: 0,
-        user_created: actor.userId,
-      });
-    } catch (error) {
-      throw translateWriteError(error, this.collection);
-    }
-    await this.queue.nudge(JobName.ClaimCodes, { reservationId: id });
-    return id;
+    return {
+      id: randomUUID(),
+      account,
+      quantity: dto.quantity,
+      code_type: dto.code_type,
+      product: dto.product ?? null,
+      reserved_for: dto.reserved_for ?? null,
+      export_type: dto.export_type,
+      url_suffix: dto.url_suffix ?? null,
+      reference_id: dto.reference_id ?? null,
+      purchase_order: dto.purchase_order ?? null,
+      status: 'new' as const,
+      quantity_reserved: 0,
+      user_created: actor.userId,
+    };
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const { status, ...fields } = validatePayload(UpdateCodeReservationDto, input);
+    const { status, ...fields } = validatePayload(this.payloads.update, input);
     await this.owned(actor, id);
     if (Object.keys(fields).length > 0) {
       await this.db

@@ -36,6 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class UniqueCodeWriter implements CollectionWriter {
   readonly collection = 'unique_code';
+  readonly payloads = { create: CreateUniqueCodeDto, update: UpdateUniqueCodeDto };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -46,7 +47,7 @@ export class UniqueCodeWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
-    const dto = validatePayload(CreateUniqueCodeDto, input);
+    const dto = validatePayload(this.payloads.create, input);
     const plan = await this.plans.planFor({
       account: actor.accountId,
       type: dto.type,
@@ -159,7 +160,7 @@ export class UniqueCodeWriter implements CollectionWriter {
   async updateMany(actor: Actor, updates: BatchUpdate[]): Promise<string[]> {
     const parts = updates.map(({ selection, input }) => ({
       selection,
-      dto: validatePayload(UpdateUniqueCodeDto, input),
+      dto: validatePayload(this.payloads.update, input),
     }));
     const named = parts.flatMap(({ dto }) => (dto.reservation ? [dto.reservation] : []));
     const { ids, full } = await inPgTransaction(this.db, async (client) => {

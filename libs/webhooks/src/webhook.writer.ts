@@ -14,6 +14,7 @@ import { WebhookRepository } from './webhook.repository';
 @Injectable()
 export class WebhookWriter implements CollectionWriter {
   readonly collection = 'webhook';
+  readonly payloads = { create: CreateWebhookDto, update: UpdateWebhookDto };
 
   constructor(
     private readonly webhooks: WebhookRepository,
@@ -21,7 +22,7 @@ export class WebhookWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<CreatedItem> {
-    const dto = validatePayload(CreateWebhookDto, input);
+    const dto = validatePayload(this.payloads.create, input);
     await this.assertUrl(dto.url);
     const secret = newWebhookSecret();
     const id = await this.webhooks.insert({
@@ -36,7 +37,7 @@ export class WebhookWriter implements CollectionWriter {
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const dto = validatePayload(UpdateWebhookDto, input);
+    const dto = validatePayload(this.payloads.update, input);
     if (dto.url !== undefined) await this.assertUrl(dto.url);
     const changed = await this.webhooks.update(id, actor.admin ? null : actor.accountId, {
       url: dto.url,

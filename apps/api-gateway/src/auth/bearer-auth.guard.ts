@@ -5,10 +5,12 @@ import { AuthService } from '@sid/accounts';
 import { InvalidCredentialsError } from '@sid/shared/errors';
 import { clientAddress, RateLimits } from '../security/rate-limits.service';
 import { IS_PUBLIC } from './public.decorator';
+import { readCookie, SESSION_COOKIE } from './session-cookies';
 
 /**
- * Every route needs `Authorization: Bearer <static token>` (or Directus' `?access_token=`),
- * except those marked `@Public()`.
+ * Every route needs `Authorization: Bearer <token>` (a static token or a login's access token),
+ * Directus' `?access_token=`, or the session cookie of a `mode: session` login, except those
+ * marked `@Public()`.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
@@ -31,7 +33,7 @@ export class BearerAuthGuard implements CanActivate {
     const client = clientAddress(request);
     await this.limits.assertMayAuthenticate(client);
     try {
-      const token = bearerToken(request);
+      const token = bearerToken(request) ?? readCookie(request, SESSION_COOKIE);
       if (!token)
         throw new InvalidCredentialsError('Missing "Authorization: Bearer <token>" header.');
       request.actor = await this.auth.authenticate(token);

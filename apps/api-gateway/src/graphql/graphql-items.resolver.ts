@@ -4,6 +4,7 @@ import { AppConfig } from '@sid/shared/config';
 import { InvalidPayloadError } from '@sid/shared/errors';
 import { COLLECTION_WRITERS, CollectionWriter, createdItem } from '@sid/shared/items';
 import { COLLECTIONS, ITEM_COLLECTIONS } from '../items/collections';
+import { createMany } from '../items/batch-create';
 import { ItemsReadService } from '../items/items-read.service';
 import { GraphqlContext, GraphqlItemOperations, ListArguments } from './graphql-schema.factory';
 import { aggregateSelection, selectionToQuery } from './graphql-selection';
@@ -88,6 +89,17 @@ export class GraphqlItemsResolver implements GraphqlItemOperations {
   ): Promise<unknown> {
     const { id } = createdItem(await this.writer(collection).create(actor, data));
     return this.reads.readOne(actor, collection, id, this.selection(collection, info));
+  }
+
+  async createMany(
+    { actor }: GraphqlContext,
+    collection: string,
+    data: Record<string, unknown>[],
+    info: GraphQLResolveInfo,
+  ): Promise<unknown[]> {
+    const writer = this.writer(collection);
+    const keys = await createMany(writer, actor, data, this.config.ITEMS_BATCH_MAX);
+    return this.reads.readCreated(actor, collection, keys, this.selection(collection, info));
   }
 
   async update(

@@ -14,6 +14,7 @@ const operations: GraphqlItemOperations = {
   aggregated: unused,
   byId: unused,
   create: unused,
+  createMany: unused,
   update: unused,
   delete: unused,
 };

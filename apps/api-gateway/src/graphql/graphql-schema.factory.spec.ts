@@ -35,6 +35,7 @@ function schemaWith(rows: Record<string, unknown>[], calls?: Calls): GraphQLSche
       calls?.create.push({ collection, data });
       return rows[0];
     },
+    createMany: unused,
     update: unused,
     delete: async (_context, _collection, id) => ({ id }),
   };

@@ -71,6 +71,13 @@ export interface GraphqlItemOperations {
     data: Record<string, unknown>,
     info: GraphQLResolveInfo,
   ): Promise<unknown>;
+  /** `create_<collection>_items`: every item in one transaction or none, answered in order. */
+  createMany(
+    context: GraphqlContext,
+    collection: string,
+    data: Record<string, unknown>[],
+    info: GraphQLResolveInfo,
+  ): Promise<unknown[]>;
   update(
     context: GraphqlContext,
     collection: string,
@@ -109,7 +116,7 @@ const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['integer', 'bigInteger', 
  * The Directus-shaped GraphQL schema of the item collections, generated from their definitions:
  * an object type per collection (`<collection>`, relations as objects, one-to-many fields as
  * lists with filter/sort/limit/offset/page), queries `<collection>`, `<collection>_by_id`,
- * `<collection>_aggregated`, mutations `create_/update_/delete_<collection>_item`, and typed
+ * `<collection>_aggregated`, mutations `create_/update_/delete_<collection>_item` and `create_<collection>_items`, and typed
  * filters `<collection>_filter` with Directus' operator types.
  */
 export function buildGraphqlSchema(options: GraphqlSchemaOptions): GraphQLSchema {
@@ -120,6 +127,7 @@ class SchemaBuilder {
   private readonly objects = new Map<string, GraphQLObjectType>();
   private readonly filters = new Map<string, GraphQLInputObjectType>();
   private readonly references = new Map<string, GraphQLObjectType>();
+  private readonly inputs = new Map<string, GraphQLInputObjectType>();
   private readonly operators = operatorTypes();
   private readonly deleteOne = new GraphQLObjectType({
     name: 'delete_one',
@@ -160,6 +168,23 @@ class SchemaBuilder {
         args: { data: { type: new GraphQLNonNull(this.input(name, 'create')) } },
         resolve: (_source, args: { data: unknown }, context, info) =>
           operations.create(context, name, toPlain(args.data) as Record<string, unknown>, info),
+      };
+      mutation[`create_${name}_items`] = {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
+        args: {
+          data: {
+            type: new GraphQLNonNull(
+              new GraphQLList(new GraphQLNonNull(this.input(name, 'create'))),
+            ),
+          },
+        },
+        resolve: (_source, args: { data: unknown }, context, info) =>
+          operations.createMany(
+            context,
+            name,
+            toPlain(args.data) as Record<string, unknown>[],
+            info,
+          ),
       };
       mutation[`update_${name}_item`] = {
         type,
@@ -316,6 +341,16 @@ class SchemaBuilder {
 
   /** `create_<collection>_input` / `update_<collection>_input`: every field but one-to-many ones. */
   private input(collection: string, action: 'create' | 'update'): GraphQLInputObjectType {
+    const name = `${action}_${typeNameOf(collection)}_input`;
+    let input = this.inputs.get(name);
+    if (!input) {
+      input = this.newInput(collection, name);
+      this.inputs.set(name, input);
+    }
+    return input;
+  }
+
+  private newInput(collection: string, typeName: string): GraphQLInputObjectType {
     const definition = this.definition(collection);
     const fields: GraphQLInputFieldConfigMap = {};
     for (const [name, field] of Object.entries(definition.fields)) {
@@ -324,10 +359,7 @@ class SchemaBuilder {
         name === definition.primaryKey ? GraphQLID : scalarOf(field.type);
       fields[name] = { type };
     }
-    return new GraphQLInputObjectType({
-      name: `${action}_${typeNameOf(collection)}_input`,
-      fields,
-    });
+    return new GraphQLInputObjectType({ name: typeName, fields });
   }
 
   /** `<collection>_aggregated { group countAll count {…} countDistinct {…} avg {…} sum {…} … }`. */

@@ -25,6 +25,7 @@ const OPERATIONS: GraphqlItemOperations = {
   aggregated: unused,
   byId: unused,
   create: unused,
+  createMany: unused,
   update: unused,
   delete: unused,
 };

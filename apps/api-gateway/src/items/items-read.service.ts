@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
@@ -15,6 +15,10 @@ import {
   parseItemQuery,
 } from '@sid/gateway-query';
 import { COLLECTIONS } from './collections';
+import { streamItems } from './items-stream';
+
+/** Lists longer than this are streamed from a cursor (see streamItems). */
+const STREAM_ABOVE = 1000;
 
 export interface ItemList {
   data: unknown[];
@@ -60,6 +64,32 @@ export class ItemsReadService {
           : await items(run, compileItemQuery(COLLECTIONS, collection, query, scope));
       if (query.meta.length === 0) return { data };
       return { data, meta: await this.meta(run, collection, query, scope) };
+    });
+  }
+
+  /**
+   * `GET /items/<collection>`: as readMany, but a list of more than STREAM_ABOVE rows
+   * (`limit=-1` above all) is streamed from a cursor rather than gathered in memory. A partner's
+   * cursor runs as the tenant role with its account set, as every other read of theirs does.
+   */
+  async listResponse(
+    actor: Actor,
+    collection: string,
+    raw: Record<string, unknown>,
+  ): Promise<ItemList | StreamableFile> {
+    const query = this.parse(raw);
+    if (query.aggregate || query.groupBy.length > 0 || query.limit <= STREAM_ABOVE) {
+      return this.readMany(actor, collection, raw);
+    }
+    const scope = scopeOf(actor);
+    const compiled = compileItemQuery(COLLECTIONS, collection, query, scope);
+    const meta =
+      query.meta.length === 0
+        ? undefined
+        : await this.reading(actor, (run) => this.meta(run, collection, query, scope));
+    return streamItems(this.db, compiled, {
+      meta,
+      tenantAccount: (await this.asTenant(actor)) ? actor.accountId : undefined,
     });
   }
 
@@ -147,14 +177,68 @@ export class ItemsReadService {
     return this.reading(actor, (run) => items(run, compiled));
   }
 
+  /**
+   * What a batch create answers: every created item (whatever `limit`, `offset` or `sort` say),
+   * in the order the keys were created, each with the request's `fields`.
+   */
+  async readCreated(
+    actor: Actor,
+    collection: string,
+    keys: string[],
+    raw: Record<string, unknown>,
+  ): Promise<unknown[]> {
+    if (keys.length === 0) return [];
+    const primaryKey = COLLECTIONS.get(collection).primaryKey;
+    const query = this.parse({ ...raw, limit: undefined, offset: undefined, page: undefined });
+    // The key is read to put the items in order, and left out again when it was not asked for.
+    const asked = query.fields.some((path) => path === primaryKey || /^\*(\.|$)/.test(path));
+    const fields = asked ? query.fields : [...query.fields, primaryKey];
+    const byKeys: FilterNode = {
+      type: 'condition',
+      field: primaryKey,
+      operator: '_in',
+      value: keys,
+      path: 'keys',
+    };
+    const compiled = compileItemQuery(
+      COLLECTIONS,
+      collection,
+      {
+        ...query,
+        fields,
+        filter: query.filter ? { type: 'and', nodes: [byKeys, query.filter] } : byKeys,
+        sort: [],
+        limit: keys.length,
+        offset: 0,
+      },
+      scopeOf(actor),
+    );
+    const rows = (await this.reading(actor, (run) => items(run, compiled))) as Record<
+      string,
+      unknown
+    >[];
+    const byKey = new Map(rows.map((row) => [String(row[primaryKey]), row]));
+    return keys.flatMap((key) => {
+      const row = byKey.get(key);
+      if (!row) return [];
+      if (!asked) delete row[primaryKey];
+      return [row];
+    });
+  }
+
   /** Admins read across accounts; a partner's reads go through the tenant role when it exists. */
   private async reading<T>(actor: Actor, work: (run: RunQuery) => Promise<T>): Promise<T> {
-    if (actor.admin || !(await this.tenantRoleUsable())) {
+    if (!(await this.asTenant(actor))) {
       return work((sql, params) => this.db.query(sql, params));
     }
     return inTenantTransaction(this.db, actor.accountId, (client) =>
       work(async (sql, params) => (await client.query(sql, params)).rows),
     );
+  }
+
+  /** Whether the actor's reads run as the tenant role (a partner, when the role exists). */
+  private async asTenant(actor: Actor): Promise<boolean> {
+    return !actor.admin && (await this.tenantRoleUsable());
   }
 
   private tenantRoleUsable(): Promise<boolean> {

@@ -10,11 +10,13 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { InvalidPayloadError } from '@sid/shared/errors';
+import { AppConfig } from '@sid/shared/config';
+import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, COLLECTION_WRITERS, CollectionWriter, createdItem } from '@sid/shared/items';
 import { assertItemId } from '@sid/gateway-query';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { batchUpdates } from './batch-update';
+import { createMany } from './batch-create';
 import { COLLECTIONS, ITEM_COLLECTIONS, REST_ONLY_COLLECTIONS } from './collections';
 import { ItemsReadService, scopeOf } from './items-read.service';
 
@@ -31,6 +33,7 @@ export class ItemsController {
 
   constructor(
     private readonly reads: ItemsReadService,
+    private readonly config: AppConfig,
     @Inject(COLLECTION_WRITERS) writers: CollectionWriter[],
   ) {
     this.writers = new Map(writers.map((writer) => [writer.collection, writer]));
@@ -42,7 +45,7 @@ export class ItemsController {
     @Param('collection') collection: string,
     @Query() query: RawQuery,
   ) {
-    return this.reads.readMany(actor, this.known(collection), query);
+    return this.reads.listResponse(actor, this.known(collection), query);
   }
 
   @Get(':collection/*id')
@@ -65,11 +68,8 @@ export class ItemsController {
   ) {
     const writer = this.writer(collection);
     if (Array.isArray(body)) {
-      // Directus accepts an array here; creating several items atomically is not built yet, and
-      // half a batch must never be written, so it is refused plainly.
-      throw new InvalidPayloadError(
-        'Send one item per request: creating several items at once is not supported yet.',
-      );
+      const keys = await createMany(writer, actor, body, this.config.ITEMS_BATCH_MAX);
+      return { data: await this.reads.readCreated(actor, collection, keys, query) };
     }
     const { id, once } = createdItem(await writer.create(actor, asObject(body)));
     const item = await this.reads.readOne(actor, collection, id, query);
@@ -122,11 +122,13 @@ export class ItemsController {
     await writer.delete(actor, id);
   }
 
+  /**
+   * An unknown collection is a 403 with the message of any other refusal, as in Directus: a
+   * client cannot tell a collection that does not exist from one it may not read.
+   */
   private known(collection: string): string {
     const known: readonly string[] = [...ITEM_COLLECTIONS, ...REST_ONLY_COLLECTIONS];
-    if (!known.includes(collection)) {
-      throw new InvalidPayloadError(`Collection "${collection}" does not exist.`, { collection });
-    }
+    if (!known.includes(collection)) throw new ForbiddenError();
     return collection;
   }
 

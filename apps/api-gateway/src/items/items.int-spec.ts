@@ -256,22 +256,20 @@ describe('items API', () => {
     expect(surrogate.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
   });
 
-  it('refuses batches, unknown collections and unauthenticated calls in the envelope', async () => {
-    const batch = await http
-      .post('/items/product')
-      .set(auth(admin))
-      .send([{ gtin: '09506000134352' }])
-      .expect(400);
-    expect(batch.body.errors[0].message).toMatch(/one item per request/);
-    const unknown = await http.get('/items/secrets').set(auth(admin)).expect(400);
-    expect(unknown.body).toEqual({
+  it('refuses unknown collections and unauthenticated calls in the envelope', async () => {
+    // As in Directus: a missing collection looks exactly like a forbidden one.
+    const forbidden = {
       errors: [
-        {
-          message: 'Collection "secrets" does not exist.',
-          extensions: { collection: 'secrets', code: 'INVALID_PAYLOAD' },
-        },
+        { message: "You don't have permission to access this.", extensions: { code: 'FORBIDDEN' } },
       ],
-    });
+    };
+    for (const path of ['/items/secrets', '/items/users', '/items/secrets/1']) {
+      const unknown = await http.get(path).set(auth(admin)).expect(403);
+      expect(unknown.body).toEqual(forbidden);
+    }
+    await http.post('/items/secrets').set(auth(admin)).send({}).expect(403, forbidden);
+    await http.patch('/items/secrets/x').set(auth(admin)).send({}).expect(403, forbidden);
+    await http.delete('/items/secrets/x').set(auth(admin)).expect(403, forbidden);
     const anonymous = await http.get('/items/product').expect(401);
     expect(anonymous.body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');
     await http.get('/server/ping').expect(200, 'pong');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { translateDataError } from '@sid/shared/database';
+import { pgError, translateDataError } from '@sid/shared/database';
 import { InvalidPayloadError } from '@sid/shared/errors';
 import { assertItemId } from '@sid/gateway-query';
 import {
@@ -9,6 +9,7 @@ import {
   CollectionDefinition,
   CollectionWriter,
   isUuidLike,
+  prepareEach,
 } from '@sid/shared/items';
 import { COLLECTIONS } from './collections';
 import { ItemReferenceRepository } from './item-reference.repository';
@@ -42,6 +43,16 @@ export class WriteGuard {
         assertItemId(definition, id);
         return mapped(() => writer.delete(actor, id), {});
       },
+      // A batch create passes the same gate item by item (a refusal names the item's index)
+      // before the writer stores any of them.
+      createMany: async (actor: Actor, inputs: Record<string, unknown>[]) => {
+        const seen = new Map<string, boolean>();
+        await prepareEach(inputs, (input) => this.check(actor, definition, input, seen));
+        return mappedBatch(
+          () => (writer.createMany as NonNullable<CollectionWriter['createMany']>)(actor, inputs),
+          inputs,
+        );
+      },
       updateMany: async (actor: Actor, updates: BatchUpdate[]) => {
         for (const update of updates) await this.check(actor, definition, update.input);
         return mapped(
@@ -64,6 +75,8 @@ export class WriteGuard {
     actor: Actor,
     definition: CollectionDefinition,
     input: Record<string, unknown>,
+    /** References already checked in this request (a batch names the same product 10,000 times). */
+    seen = new Map<string, boolean>(),
   ): Promise<void> {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return; // the writer says so
     assertColumnValues(definition, input);
@@ -74,7 +87,13 @@ export class WriteGuard {
       const target = COLLECTIONS.get(field.relation.collection);
       if (target.tenantField === undefined) continue;
       if (target.fields[target.primaryKey].type === 'uuid' && !isUuidLike(value)) continue; // the writer's DTO names the form
-      if (!(await this.references.belongsTo(target, value, actor.accountId))) {
+      const reference = `${target.name}:${value}`;
+      let owned = seen.get(reference);
+      if (owned === undefined) {
+        owned = await this.references.belongsTo(target, value, actor.accountId);
+        seen.set(reference, owned);
+      }
+      if (!owned) {
         // The words the writers use for a missing item, so that a foreign one reads the same.
         throw new InvalidPayloadError(`${label(target.name)} "${value}" does not exist.`, {
           field: name,
@@ -100,5 +119,33 @@ async function mapped<T>(work: () => Promise<T>, input: Record<string, unknown>)
     return await work();
   } catch (error) {
     throw translateDataError(error, input);
+  }
+}
+
+/**
+ * As `mapped`, for a batch: a value PostgreSQL refuses is named with its field and the index of
+ * the item holding the value its message quotes (the only item, in a batch of one).
+ */
+async function mappedBatch<T>(
+  work: () => Promise<T>,
+  inputs: Record<string, unknown>[],
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (translateDataError(error) === error) throw error; // not a value PostgreSQL refused
+    const message = (pgError(error) as { message?: string } | undefined)?.message ?? '';
+    const quoted = /"([^"]*)"/.exec(message)?.[1];
+    const index =
+      inputs.length === 1
+        ? 0
+        : inputs.findIndex((input) =>
+            Object.values(input).some(
+              (value) => value !== null && typeof value !== 'object' && String(value) === quoted,
+            ),
+          );
+    const translated = translateDataError(error, index >= 0 ? inputs[index] : {});
+    if (index >= 0 && translated instanceof InvalidPayloadError) translated.extensions.item = index;
+    throw translated;
   }
 }

@@ -60,4 +60,22 @@ describe('rate limits', () => {
       .set('Authorization', `Bearer ${gateway.adminToken}`)
       .expect(200);
   });
+
+  it('counts wrong passwords at /auth/login against the same budget: no guessing at speed', async () => {
+    const client = from('203.0.113.5');
+    const guess = (password: string) =>
+      http.post('/auth/login').set(client).send({ email: 'admin@example.com', password });
+    for (let i = 0; i < 3; i++) await guess(`guess number ${i}`).expect(401);
+    expectTooMany(await guess('guess number 3'));
+    // A refresh token is guessed no faster.
+    expectTooMany(
+      await http.post('/auth/refresh').set(client).send({ refresh_token: 'not-a-refresh-token' }),
+    );
+    // Another address may still sign in (and fail) as usual.
+    await http
+      .post('/auth/login')
+      .set(from('203.0.113.6'))
+      .send({ email: 'admin@example.com', password: 'guess number 4' })
+      .expect(401);
+  });
 });

@@ -99,6 +99,35 @@ describe('row-level security backstop', () => {
     },
   );
 
+  it.each(['product', 'code_pool'])(
+    "a streamed limit=-1 read of %s that forgot its account filter still sees only the caller's rows",
+    async (collection) => {
+      await withoutAccountFilter(collection, async () => {
+        const list = await http
+          .get(`/items/${collection}?fields=account&limit=-1&meta=total_count`)
+          .set(as(tokenB))
+          .expect(200);
+        // Streamed from the cursor (chunked), not gathered and sent with a length.
+        expect(list.headers['transfer-encoding']).toBe('chunked');
+        expect(JSON.parse(list.text)).toEqual({
+          data: [{ account: accountB }],
+          meta: { total_count: 1 },
+        });
+      });
+    },
+  );
+
+  it('the tenant role may not read sessions or idempotency keys at all', async () => {
+    for (const table of ['user_session', 'idempotency_key']) {
+      const attempt = db.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
+        await tx.query(`SET LOCAL ROLE sid_tenant`);
+        await tx.query(`SELECT count(*) FROM ${table}`);
+      });
+      await expect(attempt).rejects.toThrow(/permission denied/);
+    }
+  });
+
   it('every collection with an account has its row policies', async () => {
     const tenantTables = COLLECTIONS.all()
       .filter((definition) => definition.tenantField !== undefined)
@@ -142,26 +171,34 @@ describe('row-level security backstop', () => {
     await expect(attempt).rejects.toThrow(/permission denied/);
   });
 
-  it('every table with an account column is confined for the tenant role', async () => {
-    const tables: { table: string; rls: boolean; policies: string[] }[] = await db.query(`
+  it('every table with an account column is confined for the tenant role, or closed to it', async () => {
+    const tables: { table: string; rls: boolean; policies: string[]; readable: boolean }[] =
+      await db.query(`
       SELECT c.relname AS table, c.relrowsecurity AS rls,
         coalesce((SELECT array_agg(p.polname::text ORDER BY p.polname) FROM pg_policy p
-                  WHERE p.polrelid = c.oid), '{}') AS policies
+                  WHERE p.polrelid = c.oid), '{}') AS policies,
+        has_any_column_privilege('sid_tenant', c.oid, 'SELECT') AS readable
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind = 'r'
         AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'account'
                      AND NOT a.attisdropped) OR c.relname = 'account')
       ORDER BY c.relname`);
     expect(tables.map((t) => t.table)).toEqual(
-      expect.arrayContaining(['ingestion_record', 'workorder', 'unique_code']),
+      expect.arrayContaining(['ingestion_record', 'workorder', 'unique_code', 'event_outbox']),
     );
     for (const t of tables) {
+      // A table no tenant may read at all (the outbox, stored idempotent answers) needs no
+      // policy; one a tenant may read must hand it its own account's rows only.
+      if (!t.readable) continue;
       expect({ table: t.table, rls: t.rls, policies: t.policies }).toEqual({
         table: t.table,
         rls: true,
         policies: ['not_tenant', 'tenant_rows'],
       });
     }
+    expect(tables.filter((t) => t.readable).map((t) => t.table)).toEqual(
+      expect.arrayContaining(['ingestion_record', 'workorder', 'unique_code', 'product']),
+    );
   });
 
   it("the tenant role sees only its account's ingestion records and workorders", async () => {

@@ -1,5 +1,6 @@
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { DOCS_PATH } from '../openapi/api-docs';
 import { QUEUE_DASHBOARD_PATH } from '../ops/queue-dashboard';
 
 /**
@@ -19,8 +20,11 @@ const apiHeaders = helmet({
   },
 });
 
-/** The queue dashboard (bull-board) is a single-page app served by the gateway itself. */
-const dashboardHeaders = helmet({
+/**
+ * The pages the gateway serves itself: the queue dashboard (bull-board) and Swagger UI at /docs.
+ * Their scripts are files of their own; styles are partly inline.
+ */
+const pageHeaders = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -41,10 +45,11 @@ const dashboardHeaders = helmet({
 /**
  * helmet on every response, errors and unknown routes included: no `X-Powered-By`,
  * `X-Content-Type-Options: nosniff`, HSTS, no framing, and the strict CSP above everywhere but
- * the dashboard.
+ * the pages.
  */
 export function securityHeaders(request: Request, response: Response, next: NextFunction): void {
-  const dashboard =
-    request.path === QUEUE_DASHBOARD_PATH || request.path.startsWith(`${QUEUE_DASHBOARD_PATH}/`);
-  (dashboard ? dashboardHeaders : apiHeaders)(request, response, next);
+  const page = PAGES.some((path) => request.path === path || request.path.startsWith(`${path}/`));
+  (page ? pageHeaders : apiHeaders)(request, response, next);
 }
+
+const PAGES = [QUEUE_DASHBOARD_PATH, DOCS_PATH];

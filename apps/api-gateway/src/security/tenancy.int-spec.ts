@@ -236,6 +236,38 @@ describe('tenancy', () => {
     },
   );
 
+  /** A valid item of B's own for each collection a batch create takes (the batch's item 0). */
+  const OWN_ITEM: Record<string, () => object> = {
+    product: () => ({ gtin: '09506000134390' }),
+    identifier_job: () => ({ product: `/01/${GTIN_B}`, quantity: 1 }),
+    code_reservation: () => ({ product: `/01/${GTIN_B}`, quantity: 1 }),
+    code_pool: () => ({
+      product: `/01/${GTIN_B}`,
+      code_type: 'sgtin',
+      min_unassigned: 1,
+      refill_quantity: 1,
+    }),
+  };
+
+  it.each(REFERENCES.filter(([collection]) => OWN_ITEM[collection]))(
+    "B batch-creating %s items cannot point one's %s at A (%s): nothing is stored",
+    async (collection, field, target, body) => {
+      const before = await snapshot();
+      const absentId = missingId(target);
+      const batch = (id: string) =>
+        http
+          .post(`/items/${collection}`)
+          .set(as(tokenB))
+          .send([OWN_ITEM[collection](), body(id)]);
+      const foreign = await batch(idOf(target));
+      const absent = await batch(absentId);
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.errors[0].extensions).toMatchObject({ field, item: 1 });
+      expect(answer(foreign, idOf(target))).toEqual(answer(absent, absentId));
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+
   it("B cannot point its own items at A's by PATCH, single or batch", async () => {
     const before = await snapshot();
     const own = encodeURIComponent(`/01/${GTIN_B}`);
@@ -306,6 +338,18 @@ describe('tenancy', () => {
     const absent = await create(`/01/${GTIN_MISSING}`);
     expect(foreign.body.errors?.[0].message).toMatch(/does not exist/);
     expect(answer(foreign, a.product)).toEqual(answer(absent, `/01/${GTIN_MISSING}`));
+    const createMany = (id: string) =>
+      gql(
+        `mutation { create_product_items(data: [{ gtin: "09506000134390" }, { gtin: "${GTIN_NEW}", primary_image: "${id}" }]) { id } }`,
+      );
+    const absentFile = randomUUID();
+    const foreignBatch = await createMany(fileA);
+    const absentBatch = await createMany(absentFile);
+    expect(foreignBatch.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/does not exist/),
+      extensions: { field: 'primary_image', item: 1 },
+    });
+    expect(answer(foreignBatch, fileA)).toEqual(answer(absentBatch, absentFile));
     const update = (id: string) =>
       gql(`mutation { update_product_item(id: "${id}", data: { product_name: "mine" }) { id } }`);
     expect(answer(await update(a.product), a.product)).toEqual(

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator';
+import { OpenApiService } from '../openapi/openapi.service';
 import { RedisHealthIndicator } from './redis.health';
 
 @Controller('server')
@@ -9,6 +10,7 @@ export class ServerController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly openApi: OpenApiService,
   ) {}
 
   /** Liveness, as in Directus. */
@@ -28,5 +30,15 @@ export class ServerController {
       () => this.database.pingCheck('database'),
       () => this.redis.isHealthy('redis'),
     ]);
+  }
+
+  /**
+   * The OpenAPI 3 document, at Directus' path. Public: it describes the API's shape, which is
+   * the same for every account, and no data (Swagger UI at /docs shows it).
+   */
+  @Public()
+  @Get('specs/oas')
+  oas() {
+    return this.openApi.document();
   }
 }

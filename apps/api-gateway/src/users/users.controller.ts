@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { UsersService } from '@sid/accounts';
 import { Actor } from '@sid/shared/items';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -22,7 +22,30 @@ export class UsersController {
     return { data: await this.reads.readOne(actor, 'users', actor.userId, query) };
   }
 
-  /** Answers with the user and, this once, its static token. */
+  /** Names and password of the caller (Directus' `PATCH /users/me`); the password is never shown. */
+  @Patch('me')
+  async updateMe(
+    @CurrentActor() actor: Actor,
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+  ) {
+    await this.users.update(actor, actor.userId, body);
+    return { data: await this.reads.readOne(actor, 'users', actor.userId, query) };
+  }
+
+  /** Admins change any user, a user only themself. */
+  @Patch(':id')
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+  ) {
+    await this.users.update(actor, id, body);
+    return { data: await this.reads.readOne(actor, 'users', id, query) };
+  }
+
+  /** Answers with the user and, this once, its static token (never the password). */
   @Post()
   @HttpCode(200) // Directus answers creations with 200
   async create(@CurrentActor() actor: Actor, @Body() body: unknown) {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
+import { insertRows } from '@sid/shared/database';
 import { codeLength } from '../plan/code-plan';
 import { CREATE_REFILL_JOBS } from '../pool/code-pool.sql';
 import { IdentifierJobEntity } from './identifier-job.entity';
@@ -64,6 +65,11 @@ export class IdentifierJobRepository {
   /** A job recorded as given (the writer has validated and completed it). */
   async insert(job: IdentifierJobEntity): Promise<void> {
     await this.db.getRepository(IdentifierJobEntity).insert(job);
+  }
+
+  /** Jobs recorded as given, all in one transaction or none (a batch create). */
+  async insertMany(jobs: IdentifierJobEntity[]): Promise<void> {
+    await insertRows(this.db, IdentifierJobEntity, jobs);
   }
 
   /** A refill job for every pool below its minimum (or only pool `poolId`); returns them. */

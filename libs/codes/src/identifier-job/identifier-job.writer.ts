@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
+import { Actor, CollectionWriter, prepareEach, validatePayload } from '@sid/shared/items';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { translateWriteError } from '@sid/shared/database';
 import { CodePlan, codeLength, ssccCapacity } from '../plan/code-plan';
@@ -20,6 +20,7 @@ import { IdentifierJobRepository } from './identifier-job.repository';
 @Injectable()
 export class IdentifierJobWriter implements CollectionWriter {
   readonly collection = 'identifier_job';
+  readonly payloads = { create: CreateIdentifierJobDto, update: UpdateIdentifierJobDto };
 
   constructor(
     @InjectRepository(IdentifierJobEntity) private readonly jobs: Repository<IdentifierJobEntity>,
@@ -30,7 +31,39 @@ export class IdentifierJobWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
-    const dto = validatePayload(CreateIdentifierJobDto, input);
+    const job = await this.prepare(actor, input);
+    try {
+      await this.repository.insert(job);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    await this.queue.nudge(JobName.GenerateIdentifiers, { identifierJobId: job.id });
+    return job.id;
+  }
+
+  /**
+   * Each job is checked on its own against the codes that exist now: jobs of one batch that only
+   * together exceed a code space are accepted here, and the worker marks the one that finds no
+   * room left `error` (as with two single jobs sent at once).
+   */
+  async createMany(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]> {
+    const jobs = await prepareEach(inputs, (input) => this.prepare(actor, input));
+    try {
+      await this.repository.insertMany(jobs);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    await Promise.all(
+      jobs.map((job) => this.queue.nudge(JobName.GenerateIdentifiers, { identifierJobId: job.id })),
+    );
+    return jobs.map((job) => job.id);
+  }
+
+  private async prepare(
+    actor: Actor,
+    input: Record<string, unknown>,
+  ): Promise<IdentifierJobEntity> {
+    const dto = validatePayload(this.payloads.create, input);
     const account = dto.account && actor.admin ? dto.account : actor.accountId;
     if (dto.account && dto.account !== account) {
       throw new InvalidPayloadError('"account" must be your own account.', { field: 'account' });
@@ -56,18 +89,12 @@ export class IdentifierJobWriter implements CollectionWriter {
       user_created: actor.userId,
     });
     await this.assertFeasible(job);
-    try {
-      await this.repository.insert(job);
-    } catch (error) {
-      throw translateWriteError(error, this.collection);
-    }
-    await this.queue.nudge(JobName.GenerateIdentifiers, { identifierJobId: job.id });
-    return job.id;
+    return job;
   }
 
   /** Only the reference can change: everything else describes codes that may already exist. */
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const { reference_id } = validatePayload(UpdateIdentifierJobDto, input);
+    const { reference_id } = validatePayload(this.payloads.update, input);
     await this.owned(actor, id);
     await this.jobs.update({ id }, { reference_id, user_updated: actor.userId });
   }

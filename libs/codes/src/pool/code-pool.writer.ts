@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
-import { translateWriteError } from '@sid/shared/database';
+import { Actor, CollectionWriter, prepareEach, validatePayload } from '@sid/shared/items';
+import { insertRows, translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import { codeLength } from '../plan/code-plan';
 import { CodePlanService } from '../plan/code-plan.service';
@@ -19,6 +19,7 @@ import { CodePoolEntity } from './code-pool.entity';
 @Injectable()
 export class CodePoolWriter implements CollectionWriter {
   readonly collection = 'code_pool';
+  readonly payloads = { create: CreateCodePoolDto, update: UpdateCodePoolDto };
 
   constructor(
     @InjectRepository(CodePoolEntity) private readonly pools: Repository<CodePoolEntity>,
@@ -27,7 +28,31 @@ export class CodePoolWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
-    const dto = validatePayload(CreateCodePoolDto, input);
+    const pool = await this.prepare(actor, input);
+    try {
+      await this.pools.insert(pool);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    await this.queue.nudge(JobName.CheckPools, { codePoolId: pool.id });
+    return pool.id;
+  }
+
+  async createMany(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]> {
+    const pools = await prepareEach(inputs, (input) => this.prepare(actor, input));
+    try {
+      await insertRows(this.pools.manager.connection, CodePoolEntity, pools);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    await Promise.all(
+      pools.map((pool) => this.queue.nudge(JobName.CheckPools, { codePoolId: pool.id })),
+    );
+    return pools.map((pool) => pool.id);
+  }
+
+  private async prepare(actor: Actor, input: Record<string, unknown>): Promise<CodePoolEntity> {
+    const dto = validatePayload(this.payloads.create, input);
     const account = dto.account && actor.admin ? dto.account : actor.accountId;
     if (dto.account && dto.account !== account) {
       throw new InvalidPayloadError('"account" must be your own account.', { field: 'account' });
@@ -46,17 +71,11 @@ export class CodePoolWriter implements CollectionWriter {
       user_created: actor.userId,
     });
     await this.assertFeasible(pool);
-    try {
-      await this.pools.insert(pool);
-    } catch (error) {
-      throw translateWriteError(error, this.collection);
-    }
-    await this.queue.nudge(JobName.CheckPools, { codePoolId: pool.id });
-    return pool.id;
+    return pool;
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
-    const dto = validatePayload(UpdateCodePoolDto, input);
+    const dto = validatePayload(this.payloads.update, input);
     const pool = await this.owned(actor, id);
     const given = Object.entries(dto).filter(([, value]) => value !== undefined);
     const changes: Partial<CodePoolEntity> = {

@@ -104,11 +104,15 @@ export class AppConfig {
   @Min(1)
   QUERY_LIMIT_DEFAULT = 100;
 
-  /** What `limit=-1` means, and the largest page anyone may ask for. */
+  /**
+   * The largest `limit` anyone may ask for; unset (the default, as in Directus): none, and
+   * `limit=-1` streams every row. A request over it gets a 400 that says it.
+   */
   @Transform(toInt)
+  @IsOptional()
   @IsInt()
   @Min(1)
-  QUERY_LIMIT_MAX = 10_000;
+  QUERY_LIMIT_MAX?: number;
 
   /** Codes written per generator transaction (one COPY). */
   @Transform(toInt)
@@ -222,6 +226,35 @@ export class AppConfig {
   @Max(64)
   GATEWAY_WORKERS = 1;
 
+  /** Items one `POST /items/<collection>` (or `create_<collection>_items`) may create at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ITEMS_BATCH_MAX = 10_000;
+
+  /**
+   * Signs the access tokens of `POST /auth/login` (JWT, HS256). Unset: a random secret per
+   * process, so sessions survive neither a restart nor a second gateway replica: set it there.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'SECRET must be at least 32 characters' })
+  SECRET?: string;
+
+  /** Lifetime of a login's access token (seconds). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_S = 900;
+
+  /** Lifetime of a refresh token (seconds); each refresh issues a new one. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  REFRESH_TOKEN_TTL_S = 7 * 86_400;
+
   /** How often query-backed metrics (queue depth, pool health) are refreshed: a scrape only reads them. */
   @Transform(toInt)
   @IsInt()
@@ -252,6 +285,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'ADMIN_EMAIL',
     'ADMIN_TOKEN',
     'RATE_LIMITER_ENABLED',
+    'QUERY_LIMIT_MAX',
+    'SECRET',
   ]);
   const raw: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined) raw[key] = env[key];

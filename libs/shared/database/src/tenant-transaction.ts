@@ -16,12 +16,20 @@ export function inTenantTransaction<T>(
   work: (client: PoolClient) => Promise<T>,
 ): Promise<T> {
   return inPgTransaction(db, async (client) => {
-    await client.query(
-      `SELECT set_config('sid.account', $1, true), set_config('role', '${TENANT_ROLE}', true)`,
-      [accountId],
-    );
+    await becomeTenant(client, accountId);
     return work(client);
   });
+}
+
+/**
+ * Turns the transaction open on `client` into a tenant's: the tenant role, `sid.account` set,
+ * both until the transaction ends. For a transaction begun elsewhere (a read cursor's).
+ */
+export async function becomeTenant(client: PoolClient, accountId: string): Promise<void> {
+  await client.query(
+    `SELECT set_config('sid.account', $1, true), set_config('role', '${TENANT_ROLE}', true)`,
+    [accountId],
+  );
 }
 
 /** Whether this connection's user may become the tenant role (the migration grants it). */

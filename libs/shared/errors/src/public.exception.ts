@@ -72,3 +72,15 @@ export class TooManyRequestsError extends PublicError {
     super(message);
   }
 }
+
+/** An Idempotency-Key used again with another request (method, path or body). */
+export class IdempotencyKeyReusedError extends PublicError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly status = 422;
+}
+
+/** An Idempotency-Key whose first request is still running. */
+export class IdempotencyKeyInUseError extends PublicError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+  readonly status = 409;
+}

@@ -21,13 +21,27 @@ export interface BatchUpdate {
  * How a collection is written through `/items/<collection>`. Reads are generic (the query
  * compiler); writes carry each domain's rules, so every writable collection has one writer.
  */
+/** The class-validator classes a writer validates its bodies with (see validatePayload). */
+export interface WriterPayloads {
+  create: new () => object;
+  update: new () => object;
+}
+
 export interface CollectionWriter {
   readonly collection: string;
+  /** What its create and update bodies are validated with: also what the OpenAPI document shows. */
+  readonly payloads: WriterPayloads;
   /**
    * Validates and stores one item; returns its primary key, or with it fields shown in this one
    * answer and never readable again (a webhook's secret).
    */
   create(actor: Actor, input: Record<string, unknown>): Promise<string | CreatedItem>;
+  /**
+   * Batch create (`POST /items/<collection>` with an array): checks every item first (see
+   * prepareEach), then stores all of them in one transaction or none. Returns the primary keys
+   * in the order of `inputs`. A collection without it is created one item at a time.
+   */
+  createMany?(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]>;
   update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void>;
   delete(actor: Actor, id: string): Promise<void>;
   /**

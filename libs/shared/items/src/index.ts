@@ -7,6 +7,7 @@
 export * from './actor';
 export * from './collection-definition';
 export * from './collection-writer';
+export * from './prepare-each';
 export * from './validate-payload';
 export * from './collection-registry';
 export * from './query-scope';

@@ -1,6 +1,6 @@
 import { Matches } from 'class-validator';
 
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An 8-4-4-4-12 hex id (see `IsUuidLike`). */
 export function isUuidLike(value: string): boolean {

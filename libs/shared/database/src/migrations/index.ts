@@ -5,6 +5,8 @@ import { CodePool1795268400000 } from './1795268400000-CodePool';
 import { ProductlessPoolIndex1795268500000 } from './1795268500000-ProductlessPoolIndex';
 import { TenantRowSecurity1795268800000 } from './1795268800000-TenantRowSecurity';
 import { LookupIndexes1795268850000 } from './1795268850000-LookupIndexes';
+import { UserSessions1795268900000 } from './1795268900000-UserSessions';
+import { IdempotencyKeys1795268900100 } from './1795268900100-IdempotencyKeys';
 import { EventsAndWebhooks1795269000000 } from './1795269000000-EventsAndWebhooks';
 import { WebhookRowSecurity1795269050000 } from './1795269050000-WebhookRowSecurity';
 import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
@@ -18,6 +20,8 @@ export const MIGRATIONS = [
   ProductlessPoolIndex1795268500000,
   TenantRowSecurity1795268800000,
   LookupIndexes1795268850000,
+  UserSessions1795268900000,
+  IdempotencyKeys1795268900100,
   EventsAndWebhooks1795269000000,
   WebhookRowSecurity1795269050000,
   CodeIngestion1795269100000,

@@ -1,0 +1,173 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { gs1CheckDigit } from '@sid/identifiers';
+import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-app';
+
+const gtin = (n: number): string => {
+  const body = `0950600${String(n).padStart(6, '0')}`;
+  return `${body}${gs1CheckDigit(body)}`;
+};
+
+/** `POST /items/<collection>` with an array, and GraphQL `create_<collection>_items`. */
+describe('batch create', () => {
+  let gateway: GatewayTestApp;
+  let http: ReturnType<typeof request>;
+  let auth: { Authorization: string };
+
+  const sql = (text: string) => gateway.app.get<DataSource>(getDataSourceToken()).query(text);
+  const count = async (table: string): Promise<number> =>
+    Number((await sql(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
+
+  beforeAll(async () => {
+    gateway = await createGatewayTestApp('batchcreate', {
+      ITEMS_BATCH_MAX: '1200',
+      QUERY_LIMIT_MAX: '1500',
+    });
+    http = request(gateway.app.getHttpServer());
+    auth = { Authorization: `Bearer ${gateway.adminToken}` };
+  });
+  afterAll(() => gateway?.close());
+
+  it('creates every item in one request and answers them in the order sent', async () => {
+    // More than one INSERT's worth (500 rows), sent in descending GTIN order.
+    const gtins = Array.from({ length: 1200 }, (_, i) => gtin(5000 - i));
+    const created = await http
+      .post('/items/product?fields=gtin,product_name')
+      .set(auth)
+      .send(gtins.map((g) => ({ gtin: g, product_name: `P ${g}` })))
+      .expect(200);
+    expect(created.body.data).toHaveLength(1200);
+    expect(created.body.data.map((item: { gtin: string }) => item.gtin)).toEqual(gtins);
+    // The key was read to order the answer, not shown: it was not asked for.
+    expect(created.body.data[0]).toEqual({ gtin: gtins[0], product_name: `P ${gtins[0]}` });
+    expect(await count('product')).toBe(1200);
+    await sql(`DELETE FROM product`);
+  });
+
+  it('writes nothing when one item is wrong, and names that item', async () => {
+    const wrong = await http
+      .post('/items/product')
+      .set(auth)
+      .send([{ gtin: gtin(1) }, { gtin: gtin(2) }, { gtin: '09506000134353' }, { gtin: gtin(3) }])
+      .expect(400);
+    expect(wrong.body.errors[0].message).toMatch(/wrong check digit/);
+    expect(wrong.body.errors[0].extensions).toMatchObject({ code: 'INVALID_PAYLOAD', item: 2 });
+    // A duplicate inside the batch is only seen by the database: the whole batch rolls back.
+    const duplicate = await http
+      .post('/items/product')
+      .set(auth)
+      .send([{ gtin: gtin(1) }, { gtin: gtin(2) }, { gtin: gtin(1) }])
+      .expect(400);
+    expect(duplicate.body.errors[0].extensions.code).toBe('RECORD_NOT_UNIQUE');
+    const notObject = await http
+      .post('/items/product')
+      .set(auth)
+      .send([{ gtin: gtin(1) }, 'x'])
+      .expect(400);
+    expect(notObject.body.errors[0]).toMatchObject({
+      message: 'Item 1 must be a JSON object.',
+      extensions: { code: 'INVALID_PAYLOAD', item: 1 },
+    });
+    expect(await count('product')).toBe(0);
+  });
+
+  it('refuses more items than the configured maximum with a 400 that says it', async () => {
+    const tooMany = await http
+      .post('/items/product')
+      .set(auth)
+      .send(Array.from({ length: 1201 }, (_, i) => ({ gtin: gtin(i) })))
+      .expect(400);
+    expect(tooMany.body.errors[0]).toEqual({
+      message: 'At most 1200 items can be created in one request, got 1201.',
+      extensions: { code: 'INVALID_PAYLOAD' },
+    });
+    expect(await count('product')).toBe(0);
+    const empty = await http.post('/items/product').set(auth).send([]).expect(200);
+    expect(empty.body).toEqual({ data: [] });
+  });
+
+  it('creates reservations in one batch, each one claimed by its own job', async () => {
+    await http
+      .post('/items/product')
+      .set(auth)
+      .send({ gtin: gtin(7) })
+      .expect(200);
+    const product = `/01/${gtin(7)}`;
+    const created = await http
+      .post('/items/code_reservation?fields=id,reference_id,status')
+      .set(auth)
+      .send([
+        { product, quantity: 5, reference_id: 'PO-1' },
+        { product, quantity: 6, reference_id: 'PO-2' },
+      ])
+      .expect(200);
+    expect(created.body.data).toEqual([
+      { id: expect.any(String), reference_id: 'PO-1', status: 'new' },
+      { id: expect.any(String), reference_id: 'PO-2', status: 'new' },
+    ]);
+    const refused = await http
+      .post('/items/code_reservation')
+      .set(auth)
+      .send([
+        { product, quantity: 5 },
+        { product: `/01/${gtin(8)}`, quantity: 5 },
+      ])
+      .expect(400);
+    expect(refused.body.errors[0].extensions).toMatchObject({ field: 'product', item: 1 });
+    expect(await count('code_reservation')).toBe(2);
+  });
+
+  it('says plainly when a collection is created one item at a time', async () => {
+    const domain = await http
+      .post('/items/domain')
+      .set(auth)
+      .send([{ host: 'id.one.example' }])
+      .expect(400);
+    expect(domain.body.errors[0].message).toMatch(/created one item per request/);
+    expect(await sql(`SELECT 1 FROM domain WHERE host = 'id.one.example'`)).toEqual([]);
+  });
+
+  it('creates items in one GraphQL mutation, all or none', async () => {
+    const graphql = (query: string) => http.post('/graphql').set(auth).send({ query }).expect(200);
+    const ok = await graphql(`
+      mutation {
+        create_organisation_items(
+          data: [
+            { id: "/417/0053893000008", name: "Bearings Inc" }
+            { id: "/417/9312345000012", name: "Food Co" }
+          ]
+        ) {
+          name
+        }
+      }
+    `);
+    expect(ok.body).toEqual({
+      data: { create_organisation_items: [{ name: 'Bearings Inc' }, { name: 'Food Co' }] },
+    });
+    const wrong = await graphql(`
+      mutation {
+        create_organisation_items(
+          data: [
+            { id: "/417/9506000134352", name: "Fine" }
+            { id: "/417/0053893000009", name: "Wrong check digit" }
+          ]
+        ) {
+          id
+        }
+      }
+    `);
+    expect(wrong.body.errors[0].extensions).toMatchObject({ code: 'INVALID_PAYLOAD', item: 1 });
+    expect(await count('organisation')).toBe(2);
+  });
+
+  // (This app also sets QUERY_LIMIT_MAX, which no other suite does.)
+  it('refuses a limit over QUERY_LIMIT_MAX, -1 included, with a 400 that says the maximum', async () => {
+    for (const limit of ['1501', '-1']) {
+      const refused = await http.get(`/items/product?limit=${limit}`).set(auth).expect(400);
+      expect(refused.body.errors[0].message).toMatch(/"limit" must not be greater than 1500/);
+      expect(refused.body.errors[0].extensions).toEqual({ code: 'INVALID_QUERY', maxLimit: 1500 });
+    }
+    await http.get('/items/product?limit=1500').set(auth).expect(200);
+  });
+});
