@@ -34,6 +34,7 @@ export class CreateUserDto {
   @IsOptional()
   @IsString()
   @MinLength(16)
+  @MaxLength(255)
   token?: string;
 
   /** For `POST /auth/login`; stored as an argon2 hash, never shown. */

@@ -116,6 +116,71 @@ describe('hostile input', () => {
     expectRefused(await http.get(path).set(auth()), 400, mention);
   });
 
+  describe('/users', () => {
+    const admin = () => ({ Authorization: `Bearer ${gateway.adminToken}` });
+    const users = async () =>
+      db.query(
+        `SELECT count(*)::int AS n, md5(string_agg(u::text, ',' ORDER BY id)) AS rows FROM app_user u`,
+      );
+
+    it.each([
+      ['a NUL in the email', { email: 'a\u0000@example.com', account_name: 'X' }, 'email'],
+      [
+        'a NUL in a name',
+        { email: 'n@example.com', account_name: 'X', first_name: 'a\u0000' },
+        'first_name',
+      ],
+      [
+        'a NUL in the token',
+        { email: 't@example.com', account_name: 'X', token: `${'t'.repeat(20)}\u0000` },
+        'token',
+      ],
+      [
+        'an over-long token',
+        { email: 'l@example.com', account_name: 'X', token: 't'.repeat(100_000) },
+        'token',
+      ],
+      [
+        'an over-long email',
+        { email: `${'e'.repeat(300)}@example.com`, account_name: 'X' },
+        'email',
+      ],
+      [
+        'a NUL in the account name',
+        { email: 'c@example.com', account_name: 'X\u0000' },
+        'account_name',
+      ],
+      ['a number as the email', { email: 12, account_name: 'X' }, 'email'],
+    ] as const)(
+      'POST with %s is a 400 naming the field, nobody created',
+      async (_n, body, field) => {
+        const before = await users();
+        expectRefused(await http.post('/users').set(admin()).send(body), 400, field);
+        expect(await users()).toEqual(before);
+      },
+    );
+
+    it.each([
+      ['a NUL in a name', { first_name: 'a\u0000' }, 'first_name'],
+      ['an over-long name', { last_name: 'x'.repeat(1000) }, 'last_name'],
+      ['a NUL in the password', { password: 'password\u0000' }, 'password'],
+      ['an object as the password', { password: { $gt: '' } }, 'password'],
+    ] as const)('PATCH /users/me with %s is a 400, nothing changed', async (_n, body, field) => {
+      const before = await users();
+      expectRefused(await http.patch('/users/me').set(auth()).send(body), 400, field);
+      expect(await users()).toEqual(before);
+    });
+
+    it('a NUL or a non-uuid user id is refused without a 5xx', async () => {
+      for (const id of ['%00', 'not-a-uuid', '00000000-0000-0000-0000-000000000000']) {
+        const response = await http.patch(`/users/${id}`).set(admin()).send({ first_name: 'x' });
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(response.body.errors[0].extensions.code).toEqual(expect.any(String));
+      }
+    });
+  });
+
   it('PATCH and DELETE of a NUL path id are 400s', async () => {
     expectRefused(await http.patch('/items/product/%00').set(auth()).send({}), 400, '"id"');
     expectRefused(await http.delete('/items/product/%00').set(auth()), 400, '"id"');

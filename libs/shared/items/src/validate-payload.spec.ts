@@ -21,6 +21,16 @@ describe('validatePayload', () => {
     });
   });
 
+  it.each([
+    [{ quantity: 3, reference_id: 'a\u0000' }, 'reference_id'],
+    [{ quantity: 3, reference_id: 'r', extra: { list: ['ok', 'b\u0000'] } }, 'extra.list[1]'],
+    [{ quantity: 3, 'key\u0000': 1 }, 'key\\u0000'],
+  ])('refuses a NUL anywhere in the body, naming where (%#)', (body, where) => {
+    expect(() => validatePayload(ExampleDto, body)).toThrow(
+      `"${where}" must not contain the NUL character`,
+    );
+  });
+
   it('names an unknown field', () => {
     expect(() => validatePayload(ExampleDto, { quantity: 3, quantiy: 4 })).toThrow(
       '"quantiy" is not a field that can be written.',

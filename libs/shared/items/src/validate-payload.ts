@@ -4,11 +4,19 @@ import { InvalidPayloadError } from '@sid/shared/errors';
 
 /**
  * Turns a request body into a validated DTO. Unknown fields are refused by name (a typo should
- * not be silently ignored), and every problem is listed in one message.
+ * not be silently ignored), and every problem is listed in one message. A NUL character anywhere
+ * in the body is refused first, naming where: PostgreSQL cannot store it, and no header or
+ * token can carry it.
  */
 export function validatePayload<T extends object>(dto: ClassConstructor<T>, input: unknown): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidPayloadError('The request body must be a JSON object.');
+  }
+  const nul = pathOfNul(input, '');
+  if (nul !== undefined) {
+    throw new InvalidPayloadError(`"${nul}" must not contain the NUL character (\\u0000).`, {
+      field: nul,
+    });
   }
   const instance = plainToInstance(dto, input, { exposeDefaultValues: true });
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
@@ -48,4 +56,26 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
     }));
     return own.concat(flatten(error.children ?? [], `${field}.`));
   });
+}
+
+/** The path (`a.b[2]`) of the first string holding a NUL in `value`, or undefined. */
+function pathOfNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = pathOfNul(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      // A NUL in a key is named as the text \u0000, never sent back as the character.
+      const found = key.includes('\u0000')
+        ? `${path ? `${path}.` : ''}${key.replace(/\u0000/g, '\\u0000')}`
+        : pathOfNul(item, path ? `${path}.${key}` : key);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
