@@ -7,6 +7,7 @@ import { DomainRepository } from './domain.repository';
 import { DomainService } from './domain.service';
 import { DomainWriter } from './domain.writer';
 import { OrganisationEntity } from './organisation.entity';
+import { OrganisationRepository } from './organisation.repository';
 import { OrganisationWriter } from './organisation.writer';
 import { ProductEntity } from './product.entity';
 import { ProductRepository } from './product.repository';
@@ -20,6 +21,7 @@ import { ProductWriter } from './product.writer';
   providers: [
     DomainRepository,
     ProductRepository,
+    OrganisationRepository,
     BootstrapService,
     DomainService,
     ProductWriter,
@@ -29,6 +31,7 @@ import { ProductWriter } from './product.writer';
   exports: [
     DomainRepository,
     ProductRepository,
+    OrganisationRepository,
     BootstrapService,
     DomainService,
     ProductWriter,

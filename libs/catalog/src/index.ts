@@ -8,6 +8,7 @@ export * from './domain.service';
 export * from './domain.writer';
 export * from './gs1-payload';
 export * from './organisation.entity';
+export * from './organisation.repository';
 export * from './organisation.writer';
 export * from './product.entity';
 export * from './product.repository';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { DomainService } from '@sid/catalog';
+import { DomainService, ProductRepository } from '@sid/catalog';
 import { CustomCode, CustomCodeOwner, CustomCodeRepository } from '@sid/codes';
 import { inPgTransaction } from '@sid/shared/database';
 import { EventOutboxRepository } from '@sid/shared/events';
@@ -13,7 +13,6 @@ import { isRowError, mapRow, productKeys, RowContext, RowError } from './code-ro
 import { IngestionErrors, MAX_LISTED_IDS } from './ingestion-errors';
 import { IngestionRecordRepository, IngestionRecordRow } from './ingestion-record.repository';
 import { CodeFileError } from './ingestion.exception';
-import { ACCOUNT_PRODUCTS } from './product-keys.sql';
 import { WorkorderRepository } from './workorder.repository';
 
 export type IngestionOutcome =
@@ -63,6 +62,7 @@ export class CodeIngestionService {
     private readonly domains: DomainService,
     private readonly queue: JobQueue,
     private readonly outbox: EventOutboxRepository,
+    private readonly products: ProductRepository,
   ) {}
 
   async run(
@@ -249,10 +249,7 @@ export class CodeIngestionService {
   }
 
   private async context(record: IngestionRecordRow): Promise<RowContext> {
-    const products: { id: string; gtin: string; custom_id: string | null }[] = await this.db.query(
-      ACCOUNT_PRODUCTS,
-      [record.account],
-    );
+    const products = await this.products.keysOfAccount(record.account);
     const defaults = { ...((record.parameters.default_scm_data as Record<string, unknown>) ?? {}) };
     delete defaults.id;
     const prefix = record.parameters.url_prefix;

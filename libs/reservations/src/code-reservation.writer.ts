@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { OrganisationRepository, ProductRepository } from '@sid/catalog';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, CollectionWriter, prepareEach, validatePayload } from '@sid/shared/items';
 import { inPgTransaction, insertRows, translateWriteError } from '@sid/shared/database';
@@ -27,6 +28,8 @@ export class CodeReservationWriter implements CollectionWriter {
     private readonly reservations: ReservationRepository,
     private readonly codes: CodeLifecycleRepository,
     private readonly queue: JobQueue,
+    private readonly products: ProductRepository,
+    private readonly organisations: OrganisationRepository,
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
@@ -126,16 +129,14 @@ export class CodeReservationWriter implements CollectionWriter {
     key: string,
     field: string,
   ) {
-    const rows = await this.db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND account = $2`, [
-      key,
-      account,
-    ]);
-    if (rows.length === 0) {
+    const exists =
+      table === 'product'
+        ? await this.products.exists(key, account)
+        : await this.organisations.exists(key, account);
+    if (!exists) {
       throw new InvalidPayloadError(
         `${table === 'product' ? 'Product' : 'Organisation'} "${key}" does not exist.`,
-        {
-          field,
-        },
+        { field },
       );
     }
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '@sid/catalog';
 import { CodesModule } from '@sid/codes';
 import { EventOutboxModule } from '@sid/shared/events';
 import { CodeReservationEntity } from './code-reservation.entity';
@@ -12,6 +13,7 @@ import { UniqueCodeWriter } from './unique-code.writer';
 @Module({
   imports: [
     TypeOrmModule.forFeature([CodeReservationEntity]),
+    CatalogModule,
     CodesModule,
     EventOutboxModule,
     ReservationDataModule,

@@ -1,10 +1,9 @@
 import { CompiledQuery } from '@sid/shared/items';
 import { CODE_LIFECYCLE } from '@sid/codes';
 
-/** The identifier job $1 if it is of account $2 and makes codes of type $3 and product $4. */
-export const OWN_JOB = `
-  SELECT 1 FROM identifier_job
-  WHERE id = $1 AND account = $2 AND type = $3 AND product IS NOT DISTINCT FROM $4`;
+/** A batch of one: code $1 (an admin's), or code $1 of account $2. */
+export const CODE_BY_ID = `SELECT id AS key FROM unique_code WHERE id = $1::uuid`;
+export const OWN_CODE_BY_ID = `SELECT id AS key FROM unique_code WHERE id = $1::uuid AND account = $2::uuid`;
 
 /** Why a code refuses a batch update; the first offender (in key order) is reported. */
 export type CodeUpdateProblem =

@@ -20,12 +20,13 @@ import {
   CODE_LIFECYCLE,
   CodePlanService,
   CreateUniqueCodeDto,
+  IdentifierJobRepository,
   UniqueCodeEntity,
   UpdateUniqueCodeDto,
 } from '@sid/codes';
 import { CodeLifecycleRepository } from './code-lifecycle.repository';
 import { BatchReservation, ReservationRepository } from './reservation.repository';
-import { CodeUpdateResult, OWN_JOB } from './unique-code-update.sql';
+import { CODE_BY_ID, CodeUpdateResult, OWN_CODE_BY_ID } from './unique-code-update.sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,6 +45,7 @@ export class UniqueCodeWriter implements CollectionWriter {
     private readonly reservationRows: ReservationRepository,
     private readonly codes: CodeLifecycleRepository,
     private readonly queue: JobQueue,
+    private readonly jobs: IdentifierJobRepository,
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
@@ -124,13 +126,7 @@ export class UniqueCodeWriter implements CollectionWriter {
     job: string,
     code: { type: string; product?: string | null },
   ): Promise<void> {
-    const rows: unknown[] = await this.db.query(OWN_JOB, [
-      job,
-      actor.accountId,
-      code.type,
-      code.product ?? null,
-    ]);
-    if (rows.length === 0) {
+    if (!(await this.jobs.makesCodesLike(job, actor.accountId, code.type, code.product ?? null))) {
       throw new InvalidPayloadError(
         `Identifier job "${job}" does not exist or makes other codes (another type or product).`,
         { field: 'identifier_job' },
@@ -142,11 +138,8 @@ export class UniqueCodeWriter implements CollectionWriter {
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
     if (!UUID.test(id)) throw new ForbiddenError();
     const query = actor.admin
-      ? { sql: `SELECT id AS key FROM unique_code WHERE id = $1::uuid`, params: [id] }
-      : {
-          sql: `SELECT id AS key FROM unique_code WHERE id = $1::uuid AND account = $2::uuid`,
-          params: [id, actor.accountId],
-        };
+      ? { sql: CODE_BY_ID, params: [id] }
+      : { sql: OWN_CODE_BY_ID, params: [id, actor.accountId] };
     await this.updateMany(actor, [{ selection: { query, keys: [id] }, input }]);
   }
 

@@ -10,6 +10,7 @@ import { IdentifierJobEntity } from './identifier-job.entity';
 import {
   CODE_SETTINGS,
   INSERT_RESERVATION_JOB,
+  JOB_MAKING_CODES_LIKE,
   LATEST_RESERVATION_JOB,
   UNFINISHED_JOBS,
 } from './identifier-job.sql';
@@ -99,6 +100,22 @@ export class IdentifierJobRepository {
       like?.user_created ?? null,
     ]);
     return id;
+  }
+
+  /** Whether job `id` is of the account and makes codes of this type and product. */
+  async makesCodesLike(
+    id: string,
+    account: string,
+    type: string,
+    product: string | null,
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(JOB_MAKING_CODES_LIKE, [
+      id,
+      account,
+      type,
+      product,
+    ]);
+    return rows.length > 0;
   }
 
   /** Recovery: ids of jobs not yet finished, oldest first. */

@@ -38,3 +38,8 @@ export const UNFINISHED_JOBS = `
   WHERE status IN ('new', 'in_progress')
   ORDER BY date_created
   LIMIT $1`;
+
+/** The identifier job $1 if it is of account $2 and makes codes of type $3 and product $4. */
+export const JOB_MAKING_CODES_LIKE = `
+  SELECT 1 FROM identifier_job
+  WHERE id = $1 AND account = $2 AND type = $3 AND product IS NOT DISTINCT FROM $4`;
