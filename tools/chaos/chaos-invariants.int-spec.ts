@@ -50,6 +50,7 @@ const none: Acknowledged = {
   cancelled: [],
   cancelRefused: [],
   moved: [],
+  uploads: [],
   unanswered: 0,
 };
 
