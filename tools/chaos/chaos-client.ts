@@ -35,13 +35,15 @@ export class ChaosClient {
     method: string,
     path: string,
     body?: unknown,
+    /** Another caller's credentials (`UAT <token>` for the upload API); the admin's by default. */
+    authorization = `Bearer ${this.token}`,
   ): Promise<Answer<T>> {
     const tally = this.tally(kind);
     try {
       const response = await fetch(`${this.baseUrl}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${this.token}`,
+          authorization,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -72,7 +74,8 @@ export class ChaosClient {
     }
   }
 
-  private tally(kind: string): RequestTally {
+  /** The tally of one kind of request (created empty). */
+  tally(kind: string): RequestTally {
     let tally = this.tallies.get(kind);
     if (!tally) {
       tally = {

@@ -2,6 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
 import { Client } from 'pg';
 import { ObjectStorage } from '@sid/shared/storage';
+import { checkIngestion, UPLOAD_PREFIX, WORKORDER_PREFIX } from './chaos-ingestion-invariants';
 import { Acknowledged } from './chaos-workload';
 
 /** One checked promise: how many rows break it (0 is kept), with a few examples. */
@@ -19,7 +20,8 @@ type Row = Record<string, unknown>;
  * The promises, checked with SQL and the object store's own listing, never with the API's
  * answers: jobs exact, reservations exact or released, no duplicate and no ownerless code, each
  * export file parsing to exactly its reservation's codes, no object without a row and no row
- * without an object, and every acknowledged write present.
+ * without an object, the uploads' promises (chaos-ingestion-invariants.ts), and every
+ * acknowledged write present.
  */
 export async function checkInvariants(
   db: Client,
@@ -110,10 +112,14 @@ export async function checkInvariants(
       .filter((f) => !listed.has(String(f.storage_key)))
       .map((f) => `file ${f.id}: ${f.storage_key}`),
   );
+  // Workorder zips and uploaded files are checked against their own rows (checkIngestion).
+  const exportObjects = [...listed].filter(
+    (key) => !key.startsWith(WORKORDER_PREFIX) && !key.startsWith(UPLOAD_PREFIX),
+  );
   add(
-    '0 orphan objects (stored, no file row)',
-    listed.size,
-    [...listed].filter((key) => !recorded.has(key)),
+    '0 orphan export objects (stored, no file row)',
+    exportObjects.length,
+    exportObjects.filter((key) => !recorded.has(key)),
   );
   add(
     '0 file rows no reservation points at',
@@ -151,8 +157,10 @@ export async function checkInvariants(
   add("every export file parses and lists exactly its reservation's codes", files.length, badFiles);
   add('0 codes in two export files', inFiles.size, twice);
 
+  const ingestion = await checkIngestion(rows, storage, listed, ack.uploads, add);
+
   // Acknowledged writes.
-  const lost: string[] = [];
+  const lost: string[] = [...ingestion.lost];
   const present = async (table: string, ids: string[]) =>
     new Set(
       (await rows(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [ids])).map((r) =>
@@ -188,7 +196,11 @@ export async function checkInvariants(
   }
   add(
     'every 2xx write found in the database',
-    ack.jobs.length + ack.reservations.length + ack.cancelled.length + movedCodes,
+    ack.jobs.length +
+      ack.reservations.length +
+      ack.cancelled.length +
+      movedCodes +
+      ingestion.checked,
     lost,
   );
   return checks;

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { intEnv } from '../bench/bench-processes';
 
 /** The run's scale and schedule, from the environment (defaults: the full scale). */
@@ -18,6 +19,12 @@ export interface ChaosOptions {
   killEveryS: number;
   readers: number;
   patchers: number;
+  /** Accounts uploading their own codes (Scantrust's upload API). */
+  uploaders: number;
+  /** Files they upload, CSV and JSON, about one in three with a deliberate error. */
+  uploads: number;
+  /** Largest file, in codes; sizes are drawn log-uniformly from 2 to this. */
+  maxUpload: number;
   /** Where the summary JSON is written. */
   output: string;
 }
@@ -25,7 +32,7 @@ export interface ChaosOptions {
 export function chaosOptions(): ChaosOptions {
   const seedText = process.env.CHAOS_SEED;
   return {
-    seed: seedText ? Number(seedText) : Math.floor(Math.random() * 2 ** 31),
+    seed: seedText ? Number(seedText) : randomInt(2 ** 31),
     codes: intEnv('CHAOS_CODES', 1_000_000),
     reservations: intEnv('CHAOS_RESERVATIONS', 200),
     maxReservation: intEnv('CHAOS_MAX_RESERVATION', 5_000),
@@ -35,6 +42,9 @@ export function chaosOptions(): ChaosOptions {
     killEveryS: intEnv('CHAOS_KILL_EVERY_S', 6),
     readers: intEnv('CHAOS_READERS', 3),
     patchers: intEnv('CHAOS_PATCHERS', 2),
+    uploaders: intEnv('CHAOS_UPLOADERS', 3),
+    uploads: intEnv('CHAOS_UPLOADS', 60),
+    maxUpload: intEnv('CHAOS_MAX_UPLOAD', 50_000),
     output: process.env.CHAOS_OUTPUT ?? 'tmp/chaos-summary.json',
   };
 }

@@ -1,5 +1,6 @@
 import { sleep, withCheckDigit } from '../bench/bench-processes';
 import { Answer, ChaosClient } from './chaos-client';
+import { AcknowledgedUpload, IngestionWorkload } from './chaos-ingestion';
 import { ChaosOptions, Rng } from './chaos-options';
 
 export const PRODUCTS = {
@@ -28,6 +29,8 @@ export interface Acknowledged {
   cancelRefused: string[];
   /** Codes a batch PATCH moved, with the status it answered for them. */
   moved: { ids: string[]; status: 'assigned' | 'encoded' }[];
+  /** Upload API records (get-post-data 201), with whether their file went up and was processed. */
+  uploads: AcknowledgedUpload[];
   /** Writes that got no answer after reaching the gateway: done or not, nobody was told. */
   unanswered: number;
 }
@@ -45,8 +48,10 @@ export class ChaosWorkload {
     cancelled: [],
     cancelRefused: [],
     moved: [],
+    uploads: [],
     unanswered: 0,
   };
+  readonly ingestion: IngestionWorkload;
   private stopped = false;
   private readonly knownCodes: string[] = [];
 
@@ -54,9 +59,13 @@ export class ChaosWorkload {
     private readonly api: ChaosClient,
     private readonly options: ChaosOptions,
     private readonly rng: Rng,
-  ) {}
+    /** The uploads' own generator: adding them left the other streams' draws as they were. */
+    ingestionRng: Rng,
+  ) {
+    this.ingestion = new IngestionWorkload(api, options, ingestionRng, this.ack);
+  }
 
-  /** Products and the organisation (before any fault). */
+  /** Products, the organisation and the uploading accounts (before any fault). */
   async setup(): Promise<void> {
     for (const [key, id] of Object.entries(PRODUCTS)) {
       await this.mustWrite('setup', 'POST', '/items/product', {
@@ -76,6 +85,7 @@ export class ChaosWorkload {
       id: ORGANISATION,
       name: 'Chaos Printers',
     });
+    await this.ingestion.setup();
   }
 
   /** Runs every stream until `durationMs` has passed (writes already sent are finished). */
@@ -87,7 +97,7 @@ export class ChaosWorkload {
       ...Array.from({ length: this.options.readers }, () => this.readLoop()),
       ...Array.from({ length: this.options.patchers }, () => this.patchLoop()),
     ];
-    const writes = [this.jobs(until), this.reservations(until)];
+    const writes = [this.jobs(until), this.reservations(until), this.ingestion.run(until)];
     await until(1);
     this.stopped = true;
     await Promise.all([...writes, ...loops]);

@@ -10,7 +10,9 @@
  *
  * Scale (defaults are the full run): CHAOS_CODES, CHAOS_RESERVATIONS, CHAOS_MAX_RESERVATION,
  * CHAOS_CANCEL_PERCENT, CHAOS_DURATION_S, CHAOS_SETTLE_S, CHAOS_KILL_EVERY_S, CHAOS_READERS,
- * CHAOS_PATCHERS; CHAOS_SEED replays a run's schedule and workload. A quick check:
+ * CHAOS_PATCHERS, CHAOS_UPLOADERS, CHAOS_UPLOADS, CHAOS_MAX_UPLOAD (the upload API's stream: files
+ * of own codes, about one in three broken on purpose); CHAOS_SEED replays a run's schedule and
+ * workload. A quick check:
  *   CHAOS_CODES=60000 CHAOS_RESERVATIONS=40 CHAOS_MAX_RESERVATION=2000 CHAOS_DURATION_S=60 npm run test:chaos
  *
  * The machine's PostgreSQL and Redis are shared, so the production drills are narrowed to the
@@ -37,9 +39,13 @@ const PROGRESS = `
   SELECT (SELECT coalesce(sum(quantity_created), 0) FROM identifier_job)
        + (SELECT coalesce(sum(quantity_reserved), 0) + count(*) FILTER (WHERE status NOT IN ('new', 'in_progress'))
           FROM code_reservation)
-       + (SELECT count(*) FROM file) AS value,
+       + (SELECT count(*) FROM file)
+       + (SELECT count(*) FILTER (WHERE status IN ('completed', 'error')) FROM ingestion_record)
+       + (SELECT count(*) FILTER (WHERE status = 'completed') FROM workorder) AS value,
          (SELECT count(*) FROM identifier_job WHERE status IN ('new', 'in_progress'))
-       + (SELECT count(*) FROM code_reservation WHERE status IN ('new', 'in_progress')) AS unfinished`;
+       + (SELECT count(*) FROM code_reservation WHERE status IN ('new', 'in_progress'))
+       + (SELECT count(*) FROM ingestion_record WHERE status = 'processing')
+       + (SELECT count(*) FROM workorder WHERE status = 'processing') AS unfinished`;
 
 async function main(): Promise<void> {
   const options = chaosOptions();
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
       return { value: Number(rows[0].value), unfinished: Number(rows[0].unfinished) };
     };
     const api = new ChaosClient(system.baseUrl, system.token);
-    const workload = new ChaosWorkload(api, options, new Rng(seed));
+    const workload = new ChaosWorkload(api, options, new Rng(seed), new Rng(seed ^ 0x1b873593));
     await workload.setup();
 
     const plan = planFaults(options, new Rng(seed ^ 0x5bd1e995));
@@ -111,7 +117,7 @@ async function main(): Promise<void> {
       client.release();
     }
     invariants.unshift({
-      name: 'the system settled (no job or reservation left new or in_progress)',
+      name: 'the system settled (no job, reservation, upload or workorder left unfinished)',
       checked: 1,
       violations: settled ? 0 : 1,
       examples: settled ? [] : [`still unfinished after ${options.settleS} s`],
@@ -154,6 +160,14 @@ async function main(): Promise<void> {
       (n, m) => n + m.ids.length,
       0,
     );
+    const uploads = workload.ack.uploads;
+    operations['upload records acknowledged (get-post-data 201)'] = uploads.length;
+    operations['upload files posted to S3'] = uploads.filter((u) => u.posted).length;
+    operations['uploads processed (process 2xx)'] = uploads.filter((u) => u.processed).length;
+    operations['uploads with a deliberate error'] = uploads.filter(
+      (u) => u.processed && u.kind !== 'valid' && u.kind !== 'allowed_duplicate',
+    ).length;
+    operations['codes in the planned upload files'] = workload.ingestion.codesPlanned;
     const summary: ChaosSummary = {
       seed,
       scale,
