@@ -265,9 +265,14 @@ export async function copyRows<T>(
       reject(error);
     });
   });
+  // PostgreSQL may refuse the COPY while the source is being awaited: that rejection is handled
+  // here (an unhandled one ends the process) and thrown below, once the loop sees it.
+  finished.catch(() => undefined);
   let rows = 0;
   try {
     for await (const batch of batches) {
+      // Refused: stop reading the source (its stream is closed) and write nothing more.
+      if (refused) break;
       let text = '';
       for (const row of batch) text += line(row);
       rows += batch.length;
@@ -280,7 +285,7 @@ export async function copyRows<T>(
     }
     throw error;
   }
-  stream.end();
+  if (!refused) stream.end();
   await finished;
   return rows;
 }

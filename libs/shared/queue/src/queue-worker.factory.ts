@@ -76,6 +76,15 @@ export class QueueWorkerFactory implements OnApplicationBootstrap, OnApplication
     );
     worker.on('failed', (job, error) => {
       if (!job) return;
+      if (isStalledFailure(error)) {
+        // The processes running it died (or froze) more often than BullMQ allows: nothing is
+        // wrong with the job's data. Its row stays unfinished, and the recovery sweep runs it
+        // again; ending the row in error here would fail a good upload or job for a crash.
+        this.logger.error(
+          `${queue} job ${job.id} stalled too often (its workers died); left to the recovery sweep`,
+        );
+        return;
+      }
       const final =
         error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       this.logger.warn(
@@ -103,4 +112,9 @@ export class QueueWorkerFactory implements OnApplicationBootstrap, OnApplication
     this.running.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
+}
+
+/** BullMQ's failure of a job whose lock was lost more than `maxStalledCount` times. */
+export function isStalledFailure(error: Error): boolean {
+  return /stalled more than allowable limit/i.test(error.message);
 }
