@@ -1,4 +1,16 @@
-import { GraphQLError, GraphQLScalarType, Kind, ValueNode, valueFromASTUntyped } from 'graphql';
+import {
+  GraphQLBoolean,
+  GraphQLError,
+  GraphQLFloat,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLScalarType,
+  GraphQLString,
+  Kind,
+  ValueNode,
+  valueFromASTUntyped,
+} from 'graphql';
+import { FieldType } from '@sid/shared/items';
 
 /**
  * Arbitrary JSON (the `json` fields, `group` of aggregates), named `JSON` as in Directus. Objects
@@ -50,4 +62,24 @@ export function toPlain(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toPlain(item)]));
   }
   return value;
+}
+
+/** The GraphQL scalar of a field type (outputs and create / update inputs alike). */
+export function scalarOf(type: FieldType): GraphQLScalarType {
+  switch (type) {
+    case 'uuid':
+      return GraphQLID;
+    case 'string':
+    case 'timestamp':
+      return GraphQLString;
+    case 'integer':
+      return GraphQLInt;
+    case 'bigInteger':
+    case 'float':
+      return GraphQLFloat;
+    case 'boolean':
+      return GraphQLBoolean;
+    case 'json':
+      return GraphQLJSON;
+  }
 }

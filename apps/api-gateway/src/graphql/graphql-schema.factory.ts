@@ -1,9 +1,7 @@
 import {
-  GraphQLBoolean,
   GraphQLFieldConfig,
   GraphQLFieldConfigArgumentMap,
   GraphQLFieldConfigMap,
-  GraphQLFloat,
   GraphQLID,
   GraphQLInputFieldConfigMap,
   GraphQLInputObjectType,
@@ -13,7 +11,6 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLResolveInfo,
-  GraphQLScalarType,
   GraphQLSchema,
   GraphQLString,
 } from 'graphql';
@@ -22,12 +19,12 @@ import {
   CollectionDefinition,
   CollectionRegistry,
   FieldDefinition,
-  FieldType,
 } from '@sid/shared/items';
 import { KEY_FIELD_EXTENSION } from './graphql-key-selections';
 import { ReferenceType, referenceOf } from './graphql-references';
+import { aggregatedType } from './graphql-aggregated-types';
 import { operatorKindOf, operatorTypes } from './graphql-filter-operators';
-import { GraphQLJSON, toPlain } from './graphql-scalars';
+import { scalarOf, toPlain } from './graphql-scalars';
 
 /** Passed to every resolver. */
 export interface GraphqlContext {
@@ -107,11 +104,6 @@ export function typeNameOf(collection: string): string {
   return Object.hasOwn(TYPE_NAMES, collection) ? TYPE_NAMES[collection] : collection;
 }
 
-/** Aggregate functions over numeric fields (`count` / `countDistinct` take any field). */
-const NUMERIC_AGGREGATES = ['avg', 'sum', 'avgDistinct', 'sumDistinct', 'min', 'max'] as const;
-
-const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['integer', 'bigInteger', 'float']);
-
 /**
  * The Directus-shaped GraphQL schema of the item collections, generated from their definitions:
  * an object type per collection (`<collection>`, relations as objects, one-to-many fields as
@@ -153,8 +145,9 @@ class SchemaBuilder {
         resolve: (_source, args: { id: string }, context, info) =>
           operations.byId(context, name, args.id, info),
       };
+      const aggregated = aggregatedType(this.definition(name), typeNameOf(name));
       query[`${name}_aggregated`] = {
-        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(this.aggregated(name)))),
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(aggregated))),
         args: { groupBy: { type: new GraphQLList(GraphQLString) }, ...this.listArguments(name) },
         resolve: (_source, args, context, info) =>
           operations.aggregated(context, name, toPlain(args) as ListArguments, info),
@@ -361,57 +354,10 @@ class SchemaBuilder {
     }
     return new GraphQLInputObjectType({ name: typeName, fields });
   }
-
-  /** `<collection>_aggregated { group countAll count {…} countDistinct {…} avg {…} sum {…} … }`. */
-  private aggregated(collection: string): GraphQLObjectType {
-    const definition = this.definition(collection);
-    const typeName = typeNameOf(collection);
-    const columns = Object.entries(definition.fields).filter(
-      ([, field]) => field.relation?.kind !== 'o2m',
-    );
-    const count = new GraphQLObjectType({
-      name: `${typeName}_aggregated_count`,
-      fields: Object.fromEntries(columns.map(([name]) => [name, { type: GraphQLInt }])),
-    });
-    const fields: GraphQLFieldConfigMap<unknown, GraphqlContext> = {
-      group: { type: GraphQLJSON },
-      countAll: { type: GraphQLInt },
-      count: { type: count },
-      countDistinct: { type: count },
-    };
-    const numeric = columns.filter(([, field]) => NUMERIC_TYPES.has(field.type));
-    if (numeric.length > 0) {
-      const numbers = new GraphQLObjectType({
-        name: `${typeName}_aggregated_fields`,
-        fields: Object.fromEntries(numeric.map(([name]) => [name, { type: GraphQLFloat }])),
-      });
-      for (const fn of NUMERIC_AGGREGATES) fields[fn] = { type: numbers };
-    }
-    return new GraphQLObjectType({ name: `${typeName}_aggregated`, fields });
-  }
 }
 
 /** A related item as read (an object), or its bare key (a relation read as its column). */
 function keyedObject(value: unknown, key: string): unknown {
   if (value === null || value === undefined) return null;
   return typeof value === 'object' ? value : { [key]: value };
-}
-
-function scalarOf(type: FieldType): GraphQLScalarType {
-  switch (type) {
-    case 'uuid':
-      return GraphQLID;
-    case 'string':
-    case 'timestamp':
-      return GraphQLString;
-    case 'integer':
-      return GraphQLInt;
-    case 'bigInteger':
-    case 'float':
-      return GraphQLFloat;
-    case 'boolean':
-      return GraphQLBoolean;
-    case 'json':
-      return GraphQLJSON;
-  }
 }
