@@ -118,16 +118,6 @@ describe('batch create', () => {
     expect(await count('code_reservation')).toBe(2);
   });
 
-  it('says plainly when a collection is created one item at a time', async () => {
-    const domain = await http
-      .post('/items/domain')
-      .set(auth)
-      .send([{ host: 'id.one.example' }])
-      .expect(400);
-    expect(domain.body.errors[0].message).toMatch(/created one item per request/);
-    expect(await sql(`SELECT 1 FROM domain WHERE host = 'id.one.example'`)).toEqual([]);
-  });
-
   it('creates items in one GraphQL mutation, all or none', async () => {
     const graphql = (query: string) => http.post('/graphql').set(auth).send({ query }).expect(200);
     const ok = await graphql(`
@@ -159,6 +149,76 @@ describe('batch create', () => {
     `);
     expect(wrong.body.errors[0].extensions).toMatchObject({ code: 'INVALID_PAYLOAD', item: 1 });
     expect(await count('organisation')).toBe(2);
+  });
+
+  it('creates domains in one batch, one default for the account, all or none', async () => {
+    const defaultHost = async (): Promise<string[]> =>
+      (
+        await sql(`SELECT host FROM domain WHERE is_default AND account = (
+          SELECT account FROM domain WHERE host = 'b.batch.example')`)
+      ).map((row: { host: string }) => row.host);
+    const created = await http
+      .post('/items/domain?fields=host,is_default')
+      .set(auth)
+      .send([
+        { host: 'c.batch.example' },
+        { host: 'b.batch.example', is_default: true },
+        { host: 'a.batch.example' },
+      ])
+      .expect(200);
+    expect(created.body.data).toEqual([
+      { host: 'c.batch.example', is_default: false },
+      { host: 'b.batch.example', is_default: true },
+      { host: 'a.batch.example', is_default: false },
+    ]);
+    // The account's previous default (if any) was unset in the same transaction.
+    expect(await defaultHost()).toEqual(['b.batch.example']);
+
+    const refusals: [unknown[], Record<string, unknown>, RegExp][] = [
+      // The last item is wrong: nothing is stored, and its index is named.
+      [
+        [{ host: 'd.batch.example' }, { host: 'e.batch.example' }, { host: 'https://f/' }],
+        { code: 'INVALID_PAYLOAD', field: 'host', item: 2 },
+        /must be a lower-case name/,
+      ],
+      // Two defaults in one batch contradict each other.
+      [
+        [
+          { host: 'd.batch.example', is_default: true },
+          { host: 'e.batch.example', is_default: true },
+        ],
+        { code: 'INVALID_PAYLOAD', field: 'is_default', item: 1 },
+        /item 0 already is/,
+      ],
+      // The write guard's column rules still apply, item by item.
+      [
+        [{ host: 'd.batch.example' }, { host: 'e.batch.exam\u0000ple' }],
+        { code: 'INVALID_PAYLOAD', item: 1 },
+        /NUL/,
+      ],
+    ];
+    for (const [batch, extensions, message] of refusals) {
+      const refused = await http.post('/items/domain').set(auth).send(batch).expect(400);
+      expect(refused.body.errors[0].message).toMatch(message);
+      expect(refused.body.errors[0].extensions).toMatchObject(extensions);
+    }
+    // A host twice in the batch, or one taken already, is the database's refusal: the batch,
+    // the unset default included, rolls back.
+    for (const batch of [
+      [
+        { host: 'd.batch.example', is_default: true },
+        { host: 'e.batch.example' },
+        { host: 'd.batch.example' },
+      ],
+      [{ host: 'd.batch.example', is_default: true }, { host: 'a.batch.example' }],
+    ]) {
+      const duplicate = await http.post('/items/domain').set(auth).send(batch).expect(400);
+      expect(duplicate.body.errors[0].extensions.code).toBe('RECORD_NOT_UNIQUE');
+    }
+    expect(
+      await sql(`SELECT host FROM domain WHERE host IN ('d.batch.example', 'e.batch.example')`),
+    ).toEqual([]);
+    expect(await defaultHost()).toEqual(['b.batch.example']);
   });
 
   // (This app also sets QUERY_LIMIT_MAX, which no other suite does.)
