@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -6,6 +7,12 @@ import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-ap
 
 const gtin = (n: number): string => {
   const body = `0950600${String(n).padStart(6, '0')}`;
+  return `${body}${gs1CheckDigit(body)}`;
+};
+
+/** An 18-digit SSCC (extension digit 0, company prefix 0950600) with its check digit. */
+const sscc = (n: number): string => {
+  const body = `00950600${String(n).padStart(9, '0')}`;
   return `${body}${gs1CheckDigit(body)}`;
 };
 
@@ -219,6 +226,145 @@ describe('batch create', () => {
       await sql(`SELECT host FROM domain WHERE host IN ('d.batch.example', 'e.batch.example')`),
     ).toEqual([]);
     expect(await defaultHost()).toEqual(['b.batch.example']);
+  });
+
+  it('registers codes by hand in one batch, each checked as a single one is', async () => {
+    await http
+      .post('/items/product')
+      .set(auth)
+      .send({ gtin: gtin(9) })
+      .expect(200);
+    const product = `/01/${gtin(9)}`;
+    const codes = Number((await sql(`SELECT count(*)::int AS n FROM unique_code`))[0].n);
+    const created = await http
+      .post('/items/unique_code?fields=code,type,status,digital_link')
+      .set(auth)
+      .send([
+        { code: sscc(3), type: 'sscc' },
+        { code: 'BATCH01', type: 'sgtin', product },
+        { code: sscc(1), type: 'sscc' },
+      ])
+      .expect(200);
+    expect(created.body.data).toEqual([
+      {
+        code: sscc(3),
+        type: 'sscc',
+        status: 'unassigned',
+        digital_link: expect.stringContaining(`/00/${sscc(3)}`),
+      },
+      {
+        code: 'BATCH01',
+        type: 'sgtin',
+        status: 'unassigned',
+        digital_link: expect.stringContaining(`/01/${gtin(9)}/21/BATCH01`),
+      },
+      {
+        code: sscc(1),
+        type: 'sscc',
+        status: 'unassigned',
+        digital_link: expect.stringContaining(`/00/${sscc(1)}`),
+      },
+    ]);
+
+    const refusals: [unknown[], Record<string, unknown>, RegExp][] = [
+      // The last item's check digit is wrong.
+      [
+        [
+          { code: sscc(4), type: 'sscc' },
+          { code: sscc(5), type: 'sscc' },
+          { code: `${sscc(6).slice(0, 17)}${(Number(sscc(6)[17]) + 1) % 10}`, type: 'sscc' },
+        ],
+        { code: 'INVALID_PAYLOAD', field: 'code', item: 2 },
+        /is not an SSCC/,
+      ],
+      // A product that does not exist, an sgtin without one, a job that is not the caller's.
+      [
+        [
+          { code: sscc(4), type: 'sscc' },
+          { code: 'BATCH02', type: 'sgtin', product: `/01/${gtin(10)}` },
+        ],
+        { code: 'INVALID_PAYLOAD', field: 'product', item: 1 },
+        /does not exist/,
+      ],
+      [
+        [
+          { code: sscc(4), type: 'sscc' },
+          { code: 'BATCH02', type: 'sgtin' },
+        ],
+        { code: 'INVALID_PAYLOAD', field: 'product', item: 1 },
+        /needs a product/,
+      ],
+      [
+        [
+          { code: sscc(4), type: 'sscc' },
+          { code: 'BATCH03', type: 'short_code', identifier_job: randomUUID() },
+        ],
+        { code: 'INVALID_PAYLOAD', field: 'identifier_job', item: 1 },
+        /does not exist or makes other codes/,
+      ],
+      [
+        [
+          { code: sscc(4), type: 'sscc' },
+          { code: 'BATCH\u000004', type: 'short_code' },
+        ],
+        { code: 'INVALID_PAYLOAD', item: 1 },
+        /NUL/,
+      ],
+    ];
+    for (const [batch, extensions, message] of refusals) {
+      const refused = await http.post('/items/unique_code').set(auth).send(batch).expect(400);
+      expect(refused.body.errors[0].message).toMatch(message);
+      expect(refused.body.errors[0].extensions).toMatchObject(extensions);
+    }
+    // A code twice in the batch, or one that exists already: nothing is stored.
+    for (const batch of [
+      [
+        { code: sscc(7), type: 'sscc' },
+        { code: sscc(8), type: 'sscc' },
+        { code: sscc(7), type: 'sscc' },
+      ],
+      [
+        { code: sscc(7), type: 'sscc' },
+        { code: 'BATCH01', type: 'sgtin', product },
+      ],
+    ]) {
+      const duplicate = await http.post('/items/unique_code').set(auth).send(batch).expect(400);
+      expect(duplicate.body.errors[0].extensions.code).toBe('RECORD_NOT_UNIQUE');
+    }
+    expect(Number((await sql(`SELECT count(*)::int AS n FROM unique_code`))[0].n)).toBe(codes + 3);
+  });
+
+  it('registers codes in one GraphQL mutation, all or none', async () => {
+    const graphql = (query: string) => http.post('/graphql').set(auth).send({ query }).expect(200);
+    const ok = await graphql(`
+      mutation {
+        create_unique_code_items(
+          data: [{ code: "${sscc(12)}", type: "sscc" }, { code: "${sscc(11)}", type: "sscc" }]
+        ) {
+          code
+          status
+        }
+      }
+    `);
+    expect(ok.body).toEqual({
+      data: {
+        create_unique_code_items: [
+          { code: sscc(12), status: 'unassigned' },
+          { code: sscc(11), status: 'unassigned' },
+        ],
+      },
+    });
+    const duplicate = await graphql(`
+      mutation {
+        create_unique_code_items(
+          data: [{ code: "${sscc(13)}", type: "sscc" }, { code: "${sscc(12)}", type: "sscc" }]
+        ) {
+          code
+        }
+      }
+    `);
+    expect(duplicate.body.errors[0].extensions.code).toBe('RECORD_NOT_UNIQUE');
+    expect(await sql(`SELECT 1 FROM unique_code WHERE code = '${sscc(13)}'`)).toEqual([]);
   });
 
   // (This app also sets QUERY_LIMIT_MAX, which no other suite does.)
