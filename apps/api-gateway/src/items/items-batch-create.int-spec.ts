@@ -334,6 +334,82 @@ describe('batch create', () => {
     expect(Number((await sql(`SELECT count(*)::int AS n FROM unique_code`))[0].n)).toBe(codes + 3);
   });
 
+  it('creates webhooks in one batch, each shown its own secret once', async () => {
+    const partner = await http
+      .post('/users')
+      .set(auth)
+      .send({ email: 'hooks@batch.example', account_name: 'Hooks Co' })
+      .expect(200);
+    const partnerAuth = { Authorization: `Bearer ${partner.body.data.token}` };
+    const urls = ['http://127.0.0.1:9/c', 'http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
+    const created = await http
+      .post('/items/webhook?fields=id,url,events')
+      .set(partnerAuth)
+      .send(urls.map((url) => ({ url, events: ['export.ready'] })))
+      .expect(200);
+    expect(created.body.data.map((hook: { url: string }) => hook.url)).toEqual(urls);
+    const secrets = created.body.data.map((hook: { secret: string }) => hook.secret);
+    expect(new Set(secrets).size).toBe(3);
+    for (const hook of created.body.data) {
+      expect(hook).toEqual({
+        id: hook.id,
+        url: hook.url,
+        events: ['export.ready'],
+        secret: expect.stringMatching(/^whsec_/),
+      });
+      const [stored] = await sql(`SELECT secret FROM webhook WHERE id = '${hook.id}'`);
+      expect(stored.secret).toBe(hook.secret);
+    }
+    // Never readable again.
+    const read = await http.get('/items/webhook').set(partnerAuth).expect(200);
+    expect(read.body.data).toHaveLength(3);
+    for (const hook of read.body.data) expect(hook).not.toHaveProperty('secret');
+
+    const refusals: [unknown[], Record<string, unknown>, RegExp][] = [
+      // The last item's URL could reach inside (SSRF).
+      [
+        [...urls.slice(0, 2), 'https://10.0.0.5/hook'].map((url) => ({
+          url,
+          events: ['export.ready'],
+        })),
+        { code: 'INVALID_PAYLOAD', field: 'url', item: 2 },
+        /must not point at a private/,
+      ],
+      // An event listed twice, or one that does not exist.
+      [
+        [
+          { url: urls[0], events: ['export.ready'] },
+          { url: urls[1], events: ['export.ready', 'export.ready'] },
+        ],
+        { code: 'INVALID_PAYLOAD', item: 1 },
+        /events/,
+      ],
+      [
+        [
+          { url: urls[0], events: ['export.ready'] },
+          { url: urls[1], events: ['export.ready'] },
+          { url: urls[2], events: ['export.done'] },
+        ],
+        { code: 'INVALID_PAYLOAD', item: 2 },
+        /each event must be one of/,
+      ],
+      [
+        [
+          { url: urls[0], events: ['export.ready'] },
+          { url: `${urls[1]}\u0000`, events: ['export.ready'] },
+        ],
+        { code: 'INVALID_PAYLOAD', item: 1 },
+        /NUL/,
+      ],
+    ];
+    for (const [batch, extensions, message] of refusals) {
+      const refused = await http.post('/items/webhook').set(partnerAuth).send(batch).expect(400);
+      expect(refused.body.errors[0].message).toMatch(message);
+      expect(refused.body.errors[0].extensions).toMatchObject(extensions);
+    }
+    expect(await count('webhook')).toBe(3);
+  });
+
   it('registers codes in one GraphQL mutation, all or none', async () => {
     const graphql = (query: string) => http.post('/graphql').set(auth).send({ query }).expect(200);
     const ok = await graphql(`
