@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { ForbiddenError } from '@sid/shared/errors';
-import { Actor, CollectionWriter, validatePayload } from '@sid/shared/items';
-import { translateWriteError } from '@sid/shared/database';
+import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
+import { Actor, CollectionWriter, prepareEach, validatePayload } from '@sid/shared/items';
+import { insertRowsIn, translateWriteError } from '@sid/shared/database';
 import { DomainEntity } from './domain.entity';
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
@@ -47,6 +48,44 @@ export class DomainWriter implements CollectionWriter {
     } catch (error) {
       throw translateWriteError(error, this.collection);
     }
+  }
+
+  /**
+   * Every domain of the batch in one transaction. At most one of them may be the default (two
+   * would contradict each other); if one is, the account's previous default is unset first, in
+   * the same transaction, so a batch that fails (a host taken) leaves the old default in place.
+   */
+  async createMany(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]> {
+    let defaultItem: number | undefined;
+    const rows = await prepareEach(inputs, async (input, index) => {
+      const { host, is_default = false } = validatePayload(this.payloads.create, input);
+      if (is_default) {
+        if (defaultItem !== undefined) {
+          throw new InvalidPayloadError(
+            `Only one domain of a batch can be the default: item ${defaultItem} already is.`,
+            { field: 'is_default' },
+          );
+        }
+        defaultItem = index;
+      }
+      return {
+        id: randomUUID(),
+        host,
+        is_default,
+        account: actor.accountId,
+        user_created: actor.userId,
+      };
+    });
+    try {
+      await this.db.transaction(async (tx) => {
+        if (defaultItem !== undefined)
+          await tx.update(DomainEntity, { account: actor.accountId }, { is_default: false });
+        await insertRowsIn(tx, DomainEntity, rows);
+      });
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    return rows.map((row) => row.id);
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {

@@ -1,9 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, BatchUpdate, CollectionWriter, validatePayload } from '@sid/shared/items';
-import { inPgTransaction, translateWriteError } from '@sid/shared/database';
+import {
+  Actor,
+  BatchUpdate,
+  CollectionWriter,
+  prepareEach,
+  validatePayload,
+} from '@sid/shared/items';
+import { inPgTransaction, insertRows, translateWriteError } from '@sid/shared/database';
 import { JobName, JobQueue } from '@sid/shared/queue';
 import {
   assertAi21Serial,
@@ -18,7 +25,9 @@ import {
 import { gs1 } from '@sid/catalog';
 import {
   CODE_LIFECYCLE,
+  CodePlan,
   CodePlanService,
+  PlanSettings,
   CreateUniqueCodeDto,
   IdentifierJobRepository,
   UniqueCodeEntity,
@@ -27,6 +36,16 @@ import {
 import { CodeLifecycleRepository } from './code-lifecycle.repository';
 import { BatchReservation, ReservationRepository } from './reservation.repository';
 import { CODE_BY_ID, CodeUpdateResult, OWN_CODE_BY_ID } from './unique-code-update.sql';
+
+/** What checking a code looks up, remembered across the codes of one request. */
+interface Lookups {
+  plan(
+    type: PlanSettings['type'],
+    length: number,
+    product: string | null,
+  ): Promise<CodePlan | null>;
+  makesCodesLike(job: string, type: string, product: string | null): Promise<boolean>;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -49,18 +68,69 @@ export class UniqueCodeWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<string> {
+    const row = await this.prepare(actor, input, this.lookups(actor));
+    try {
+      await this.db.getRepository(UniqueCodeEntity).insert(row);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    return row.id;
+  }
+
+  /**
+   * Codes registered by hand, many at once: each checked as a single one is (its product, its
+   * check digit, its own job), then all inserted in one transaction. A code twice in the batch,
+   * or one that exists already, is the database's unique violation: nothing is stored.
+   */
+  async createMany(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]> {
+    // One look-up per product and per job, not per code.
+    const lookups = this.lookups(actor);
+    const rows = await prepareEach(inputs, (input) => this.prepare(actor, input, lookups));
+    try {
+      await insertRows(this.db, UniqueCodeEntity, rows);
+    } catch (error) {
+      throw translateWriteError(error, this.collection);
+    }
+    return rows.map((row) => row.id);
+  }
+
+  /** The plan (link host, GTIN) of a code and whether a job makes such codes, remembered. */
+  private lookups(actor: Actor): Lookups {
+    const plans = new Map<string, Promise<CodePlan | null>>();
+    const jobs = new Map<string, Promise<boolean>>();
+    const remembered = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
+      let found = cache.get(key);
+      if (!found) {
+        found = load();
+        cache.set(key, found);
+      }
+      return found;
+    };
+    return {
+      plan: (type, length, product) =>
+        remembered(plans, JSON.stringify([type, length, product]), () =>
+          this.plans.planFor({
+            account: actor.accountId,
+            type,
+            length,
+            character_set: 'alphanumeric',
+            product,
+            domain: null,
+            sscc_company_prefix: null,
+            sscc_extension_digit: null,
+            epc_mode: false,
+          }),
+        ),
+      makesCodesLike: (job, type, product) =>
+        remembered(jobs, JSON.stringify([job, type, product]), () =>
+          this.jobs.makesCodesLike(job, actor.accountId, type, product),
+        ),
+    };
+  }
+
+  private async prepare(actor: Actor, input: Record<string, unknown>, lookups: Lookups) {
     const dto = validatePayload(this.payloads.create, input);
-    const plan = await this.plans.planFor({
-      account: actor.accountId,
-      type: dto.type,
-      length: dto.code.length,
-      character_set: 'alphanumeric',
-      product: dto.product ?? null,
-      domain: null,
-      sscc_company_prefix: null,
-      sscc_extension_digit: null,
-      epc_mode: false,
-    });
+    const plan = await lookups.plan(dto.type, dto.code.length, dto.product ?? null);
     if (!plan)
       throw new InvalidPayloadError(`Product "${dto.product}" does not exist.`, {
         field: 'product',
@@ -96,24 +166,20 @@ export class UniqueCodeWriter implements CollectionWriter {
         link = gs1(() => shortCodeLink(plan.host, code));
         break;
     }
-    if (dto.identifier_job) await this.assertOwnJob(actor, dto.identifier_job, dto);
-    try {
-      const result = await this.db.getRepository(UniqueCodeEntity).insert({
-        account: actor.accountId,
-        code,
-        type: dto.type,
-        product: dto.product ?? null,
-        identifier_job: dto.identifier_job ?? null,
-        digital_link: dto.digital_link ?? link,
-        epc_join_key: epcJoinKey,
-        custom_id: dto.custom_id ?? null,
-        status: 'unassigned',
-        user_created: actor.userId,
-      });
-      return result.identifiers[0].id as string;
-    } catch (error) {
-      throw translateWriteError(error, this.collection);
-    }
+    if (dto.identifier_job) await this.assertOwnJob(lookups, dto.identifier_job, dto);
+    return {
+      id: randomUUID(),
+      account: actor.accountId,
+      code,
+      type: dto.type,
+      product: dto.product ?? null,
+      identifier_job: dto.identifier_job ?? null,
+      digital_link: dto.digital_link ?? link,
+      epc_join_key: epcJoinKey,
+      custom_id: dto.custom_id ?? null,
+      status: 'unassigned' as const,
+      user_created: actor.userId,
+    };
   }
 
   /**
@@ -122,11 +188,11 @@ export class UniqueCodeWriter implements CollectionWriter {
    * counts its codes.
    */
   private async assertOwnJob(
-    actor: Actor,
+    lookups: Lookups,
     job: string,
     code: { type: string; product?: string | null },
   ): Promise<void> {
-    if (!(await this.jobs.makesCodesLike(job, actor.accountId, code.type, code.product ?? null))) {
+    if (!(await lookups.makesCodesLike(job, code.type, code.product ?? null))) {
       throw new InvalidPayloadError(
         `Identifier job "${job}" does not exist or makes other codes (another type or product).`,
         { field: 'identifier_job' },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -6,6 +7,7 @@ import {
   CREATE_DELIVERIES,
   DELETE_WEBHOOK,
   INSERT_WEBHOOK,
+  INSERT_WEBHOOKS,
   MARK_DELIVERY_FAILED,
   READ_DELIVERY,
   RECENT_PUBLISHED_EVENTS,
@@ -62,6 +64,21 @@ export class WebhookRepository {
       webhook.userCreated,
     ]);
     return id;
+  }
+
+  /** Stores every webhook or none; returns their ids in the order given. */
+  async insertMany(webhooks: NewWebhook[]): Promise<string[]> {
+    const rows = webhooks.map((webhook) => ({
+      id: randomUUID(),
+      account: webhook.account,
+      url: webhook.url,
+      events: webhook.events,
+      active: webhook.active,
+      secret: webhook.secret,
+      user_created: webhook.userCreated,
+    }));
+    if (rows.length > 0) await this.db.query(INSERT_WEBHOOKS, [JSON.stringify(rows)]);
+    return rows.map((row) => row.id);
   }
 
   /** False when no webhook of that id is the caller's (`account` null: any account). */

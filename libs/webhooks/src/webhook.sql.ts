@@ -2,6 +2,17 @@ export const INSERT_WEBHOOK = `
   INSERT INTO webhook (account, url, events, active, secret, user_created)
   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`;
 
+/**
+ * Many webhooks in one statement (all or none), their ids given: $1 is a JSON array of rows. One
+ * parameter whatever the number of rows, so no batch reaches PostgreSQL's bind-parameter limit.
+ */
+export const INSERT_WEBHOOKS = `
+  INSERT INTO webhook (id, account, url, events, active, secret, user_created)
+  SELECT r.id, r.account, r.url, ARRAY(SELECT jsonb_array_elements_text(r.events)), r.active,
+    r.secret, r.user_created
+  FROM jsonb_to_recordset($1::jsonb) AS r(
+    id uuid, account uuid, url text, events jsonb, active boolean, secret text, user_created uuid)`;
+
 /** $2 null: any account (an admin). Only the given fields change. */
 export const UPDATE_WEBHOOK = `
   UPDATE webhook SET

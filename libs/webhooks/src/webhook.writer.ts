@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@sid/shared/config';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, CollectionWriter, CreatedItem, validatePayload } from '@sid/shared/items';
+import {
+  Actor,
+  CollectionWriter,
+  CreatedItem,
+  prepareEach,
+  validatePayload,
+} from '@sid/shared/items';
 import { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto';
 import { newWebhookSecret } from './webhook-signature';
 import { webhookUrlProblem } from './webhook-url';
-import { WebhookRepository } from './webhook.repository';
+import { NewWebhook, WebhookRepository } from './webhook.repository';
 
 /**
  * `/items/webhook`: where an account's events go. The URL is checked against SSRF when written
@@ -22,18 +28,46 @@ export class WebhookWriter implements CollectionWriter {
   ) {}
 
   async create(actor: Actor, input: Record<string, unknown>): Promise<CreatedItem> {
+    const webhook = await this.prepare(actor, input);
+    const id = await this.webhooks.insert(webhook);
+    return { id, once: { secret: webhook.secret } };
+  }
+
+  /**
+   * Every webhook checked as a single one is (its URL against SSRF, its events), then all stored
+   * in one statement or none. Each gets its own secret, shown once beside it in the answer.
+   */
+  async createMany(actor: Actor, inputs: Record<string, unknown>[]): Promise<CreatedItem[]> {
+    // One check per URL, not per item: it may resolve the host.
+    const checked = new Map<string, Promise<void>>();
+    const assertUrl = (url: string): Promise<void> => {
+      let check = checked.get(url);
+      if (!check) {
+        check = this.assertUrl(url);
+        checked.set(url, check);
+      }
+      return check;
+    };
+    const webhooks = await prepareEach(inputs, (input) => this.prepare(actor, input, assertUrl));
+    const ids = await this.webhooks.insertMany(webhooks);
+    return ids.map((id, index) => ({ id, once: { secret: webhooks[index].secret } }));
+  }
+
+  private async prepare(
+    actor: Actor,
+    input: Record<string, unknown>,
+    assertUrl = (url: string) => this.assertUrl(url),
+  ): Promise<NewWebhook> {
     const dto = validatePayload(this.payloads.create, input);
-    await this.assertUrl(dto.url);
-    const secret = newWebhookSecret();
-    const id = await this.webhooks.insert({
+    await assertUrl(dto.url);
+    return {
       account: actor.accountId,
       url: dto.url,
       events: dto.events,
       active: dto.active ?? true,
-      secret,
+      secret: newWebhookSecret(),
       userCreated: actor.userId,
-    });
-    return { id, once: { secret } };
+    };
   }
 
   async update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {

@@ -98,7 +98,8 @@ export class GraphqlItemsResolver implements GraphqlItemOperations {
     info: GraphQLResolveInfo,
   ): Promise<unknown[]> {
     const writer = this.writer(collection);
-    const keys = await createMany(writer, actor, data, this.config.ITEMS_BATCH_MAX);
+    const created = await createMany(writer, actor, data, this.config.ITEMS_BATCH_MAX);
+    const keys = created.map((item) => item.id);
     return this.reads.readCreated(actor, collection, keys, this.selection(collection, info));
   }
 

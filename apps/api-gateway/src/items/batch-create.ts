@@ -1,16 +1,17 @@
 import { InvalidPayloadError } from '@sid/shared/errors';
-import { Actor, CollectionWriter } from '@sid/shared/items';
+import { Actor, CollectionWriter, CreatedItem, createdItem } from '@sid/shared/items';
 
 /**
  * `POST /items/<collection>` (or GraphQL `create_<collection>_items`) with an array: every item
- * in one transaction or none, keys answered in the order sent. Up to `max` items per request.
+ * in one transaction or none, keys (with any shown-once fields) answered in the order sent. Up to
+ * `max` items per request.
  */
 export async function createMany(
   writer: CollectionWriter,
   actor: Actor,
   items: unknown[],
   max: number,
-): Promise<string[]> {
+): Promise<CreatedItem[]> {
   if (items.length > max) {
     throw new InvalidPayloadError(
       `At most ${max} items can be created in one request, got ${items.length}.`,
@@ -29,5 +30,5 @@ export async function createMany(
     return item as Record<string, unknown>;
   });
   if (inputs.length === 0) return [];
-  return writer.createMany(actor, inputs);
+  return (await writer.createMany(actor, inputs)).map(createdItem);
 }

@@ -179,13 +179,15 @@ export class ItemsReadService {
 
   /**
    * What a batch create answers: every created item (whatever `limit`, `offset` or `sort` say),
-   * in the order the keys were created, each with the request's `fields`.
+   * in the order the keys were created, each with the request's `fields` and, from `once` (in
+   * the order of `keys`), the fields shown only in this answer (a webhook's secret).
    */
   async readCreated(
     actor: Actor,
     collection: string,
     keys: string[],
     raw: Record<string, unknown>,
+    once: Record<string, unknown>[] = [],
   ): Promise<unknown[]> {
     if (keys.length === 0) return [];
     const primaryKey = COLLECTIONS.get(collection).primaryKey;
@@ -218,11 +220,11 @@ export class ItemsReadService {
       unknown
     >[];
     const byKey = new Map(rows.map((row) => [String(row[primaryKey]), row]));
-    return keys.flatMap((key) => {
+    return keys.flatMap((key, index) => {
       const row = byKey.get(key);
       if (!row) return [];
       if (!asked) delete row[primaryKey];
-      return [row];
+      return [{ ...row, ...once[index] }];
     });
   }
 

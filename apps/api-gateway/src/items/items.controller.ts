@@ -68,8 +68,10 @@ export class ItemsController {
   ) {
     const writer = this.writer(collection);
     if (Array.isArray(body)) {
-      const keys = await createMany(writer, actor, body, this.config.ITEMS_BATCH_MAX);
-      return { data: await this.reads.readCreated(actor, collection, keys, query) };
+      const created = await createMany(writer, actor, body, this.config.ITEMS_BATCH_MAX);
+      const keys = created.map((item) => item.id);
+      const once = created.map((item) => item.once);
+      return { data: await this.reads.readCreated(actor, collection, keys, query, once) };
     }
     const { id, once } = createdItem(await writer.create(actor, asObject(body)));
     const item = await this.reads.readOne(actor, collection, id, query);

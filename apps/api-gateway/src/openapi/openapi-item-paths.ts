@@ -89,7 +89,7 @@ export function itemPaths(sources: OpenApiSources): ItemPaths {
             ? `An array creates every item in one transaction or none (at most ${sources.limits.batchMax}), answered in the order sent; a refusal names the item's index in \`extensions.item\`.`
             : 'One item per request.') +
           (sources.restOnly.includes(collection)
-            ? " Not in GraphQL: the answer carries, beside the item, fields shown this once (a webhook's `secret`)."
+            ? " Not in GraphQL: the answer carries, beside each created item, fields shown this once (a webhook's `secret`)."
             : ''),
         parameters: [ref('parameters', 'Fields'), ref('parameters', 'IdempotencyKey')],
         requestBody: {

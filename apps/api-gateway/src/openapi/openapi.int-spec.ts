@@ -156,6 +156,18 @@ describe('OpenAPI document', () => {
         { type: 'array', maxItems: 500 },
       ],
     });
+    // Every writable collection takes an array: domains, hand-registered codes and webhooks too.
+    for (const collection of ['domain', 'unique_code', 'webhook']) {
+      const post = document.paths[`/items/${collection}`]?.post;
+      const batch = post?.requestBody as OpenAPIV3.RequestBodyObject;
+      expect(batch.content['application/json'].schema).toMatchObject({
+        oneOf: [{ $ref: expect.any(String) }, { type: 'array', maxItems: 500 }],
+      });
+      expect(post?.summary).toBe(`Create one ${collection} item, or many`);
+    }
+    expect(document.paths['/items/webhook']?.post?.description).toMatch(
+      /beside each created item, fields shown this once/,
+    );
     const user = schemas.CreateUser as OpenAPIV3.SchemaObject;
     expect(user.properties?.password).toMatchObject({ type: 'string', minLength: 8 });
   });

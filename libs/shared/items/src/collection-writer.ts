@@ -39,9 +39,10 @@ export interface CollectionWriter {
   /**
    * Batch create (`POST /items/<collection>` with an array): checks every item first (see
    * prepareEach), then stores all of them in one transaction or none. Returns the primary keys
-   * in the order of `inputs`. A collection without it is created one item at a time.
+   * in the order of `inputs`, each with its shown-once fields where `create` has them. A
+   * collection without it is created one item at a time.
    */
-  createMany?(actor: Actor, inputs: Record<string, unknown>[]): Promise<string[]>;
+  createMany?(actor: Actor, inputs: Record<string, unknown>[]): Promise<(string | CreatedItem)[]>;
   update(actor: Actor, id: string, input: Record<string, unknown>): Promise<void>;
   delete(actor: Actor, id: string): Promise<void>;
   /**
