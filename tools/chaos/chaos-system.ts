@@ -60,6 +60,9 @@ export class ChaosSystem {
   env(): Record<string, string> {
     return {
       NODE_ENV: 'production',
+      // Every client of the run is one address (127.0.0.1): production's per-address limiter
+      // would answer most of the workload with 429s instead of letting it reach the workers.
+      RATE_LIMITER_ENABLED: 'false',
       DATABASE_URL: this.db.url,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: this.prefix,
