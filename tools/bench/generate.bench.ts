@@ -29,13 +29,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CHARACTER_SETS, RandomCodeGenerator } from '@sid/identifiers';
 import { runMigrations } from '@sid/shared/database';
 import { JobName, QueueName, redisConnectionOptions } from '@sid/shared/queue';
-import { createTestDatabase, enqueueAsJobQueue, TestDatabase } from '@sid/shared/testing';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  enqueueAsJobQueue,
+  TestDatabase,
+} from '@sid/shared/testing';
 import {
   AppProcess,
   callApi,
@@ -438,15 +442,9 @@ async function cleanUp(ctx: Context): Promise<void> {
   ctx.apps = [];
   await ctx.queue?.close().catch(() => undefined);
   ctx.queue = undefined;
-  const redis = new Redis(redisConnectionOptions(REDIS_URL));
-  try {
-    const keys = await redis.keys(`${ctx.prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } catch (error) {
-    log(`could not clean Redis keys ${ctx.prefix}:*: ${String(error)}`);
-  } finally {
-    redis.disconnect();
-  }
+  await clearRedisPrefix(ctx.prefix, REDIS_URL).catch((error: unknown) =>
+    log(`could not clean Redis keys ${ctx.prefix}:*: ${String(error)}`),
+  );
   await ctx.pg.end().catch(() => undefined);
   await ctx.database
     .drop()

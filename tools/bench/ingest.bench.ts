@@ -27,13 +27,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CHARACTER_SETS, RandomCodeGenerator } from '@sid/identifiers';
 import { runMigrations } from '@sid/shared/database';
-import { redisConnectionOptions } from '@sid/shared/queue';
-import { createTestDatabase, LocalS3, startLocalS3, TestDatabase } from '@sid/shared/testing';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  LocalS3,
+  startLocalS3,
+  TestDatabase,
+} from '@sid/shared/testing';
 import {
   AppProcess,
   callApi,
@@ -307,15 +311,9 @@ async function cleanUp(ctx: Context): Promise<void> {
   await Promise.all(ctx.apps.map((app) => app.stop().catch(() => undefined)));
   ctx.apps = [];
   await ctx.s3?.stop().catch(() => undefined);
-  const redis = new Redis(redisConnectionOptions(REDIS_URL));
-  try {
-    const keys = await redis.keys(`${ctx.prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } catch (error) {
-    log(`could not clean Redis keys ${ctx.prefix}:*: ${String(error)}`);
-  } finally {
-    redis.disconnect();
-  }
+  await clearRedisPrefix(ctx.prefix, REDIS_URL).catch((error: unknown) =>
+    log(`could not clean Redis keys ${ctx.prefix}:*: ${String(error)}`),
+  );
   await ctx.pg.end().catch(() => undefined);
   await ctx.database
     .drop()

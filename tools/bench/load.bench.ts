@@ -18,6 +18,7 @@
  * Defaults are the issue's scale; lower LOAD_CODES / LOAD_JOB_CODES for a quick try.
  */
 import autocannon from 'autocannon';
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ChaosSystem } from '../chaos/chaos-system';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
         name: 'lookup by code',
         light: true,
         path: () =>
-          `/items/unique_code?filter[code][_eq]=${known[Math.floor(Math.random() * known.length)]}&limit=1`,
+          `/items/unique_code?filter[code][_eq]=${known[randomInt(known.length)]}&limit=1`,
       },
       {
         name: 'list with a relation field',

@@ -48,7 +48,7 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 /** Deletes every Redis key under `prefix`, whichever queue wrote it. */
-async function clearRedisPrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+export async function clearRedisPrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
   const redis = new Redis(redisConnectionOptions(redisUrl));
   try {
     const keys = await redis.keys(`${prefix}:*`);
