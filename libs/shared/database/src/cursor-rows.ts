@@ -35,12 +35,10 @@ export async function* cursorRows(
     PoolClient,
     (destroy?: Error) => void,
   ];
-  const ignore = (): void => undefined;
-  client.on('error', ignore);
+  // A dropped connection does not crash the process (GuardedClient); the query reports it.
   let released = false;
   const finish = (error?: Error): void => {
     released = true;
-    client.off('error', ignore);
     release(error);
   };
   try {

@@ -50,10 +50,8 @@ export async function withStreamingPgClient<T>(
     PoolClient,
     (destroy?: Error) => void,
   ];
-  // While lent out, the pool does not listen: a dropped connection must not crash the process
-  // (the running query or stream reports it to `work`).
-  const ignore = (): void => undefined;
-  client.on('error', ignore);
+  // A dropped connection does not crash the process: every pooled client listens for its own
+  // errors (GuardedClient); the running query or stream reports it to `work`.
   let result: T;
   try {
     result = await work(client);
@@ -61,7 +59,6 @@ export async function withStreamingPgClient<T>(
     release(error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
-  client.off('error', ignore);
   release();
   return result;
 }
