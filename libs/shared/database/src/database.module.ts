@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { dataSourceOptions } from './data-source';
+import { scopeConnections } from './tenant-scope';
 
 /**
  * The one PostgreSQL pool of a process. Domain modules register their entities with
@@ -16,6 +18,8 @@ import { dataSourceOptions } from './data-source';
         ...dataSourceOptions({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         autoLoadEntities: true,
       }),
+      // A partner request's connections run as its tenant (asTenant); everyone else's as the owner.
+      dataSourceFactory: async (options) => scopeConnections(new DataSource(options!)),
     }),
   ],
 })

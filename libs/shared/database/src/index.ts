@@ -6,6 +6,7 @@ export * from './pg-client';
 export * from './audited.entity';
 export * from './data-error';
 export * from './tenant-transaction';
+export * from './tenant-scope';
 export * from './insert-rows';
 export * from './cursor-rows';
 export * from './statistics';

@@ -8,7 +8,8 @@ export const TENANT_ROLE = 'sid_tenant';
 /**
  * Runs `work` in a transaction as the tenant role with `sid.account` set to `accountId`, both
  * for this transaction only (`set_config(..., true)` is SET LOCAL): whatever the statements
- * forget, PostgreSQL shows them the rows of that account only. The role may only read.
+ * forget, PostgreSQL shows them the rows of that account only. For a transaction of its own;
+ * a partner's whole request runs as its tenant through `asTenant` (tenant-scope.ts).
  */
 export function inTenantTransaction<T>(
   db: DataSource,

@@ -10,6 +10,7 @@ import { IdempotencyKeys1795268900100 } from './1795268900100-IdempotencyKeys';
 import { EventsAndWebhooks1795269000000 } from './1795269000000-EventsAndWebhooks';
 import { WebhookRowSecurity1795269050000 } from './1795269050000-WebhookRowSecurity';
 import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
+import { TenantWrites1795269200000 } from './1795269200000-TenantWrites';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   EventsAndWebhooks1795269000000,
   WebhookRowSecurity1795269050000,
   CodeIngestion1795269100000,
+  TenantWrites1795269200000,
 ];

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { asPlatform } from '../tenant-scope';
 import { analyze, PLANNED_ROWS, vacuumAnalyze } from './table-statistics.sql';
 
 /** Tables whose statistics bulk writers refresh; identifiers are only ever taken from here. */
@@ -44,6 +45,15 @@ export class TableStatistics {
    * started before the caller's rows were committed. Returns whether it ran.
    */
   async afterBulkWrite(
+    table: BulkWrittenTable,
+    written: number,
+    kind: BulkWriteKind,
+  ): Promise<boolean> {
+    // Only a table's owner may analyse it: as the platform, even inside a partner's request.
+    return asPlatform(() => this.refresh(table, written, kind));
+  }
+
+  private async refresh(
     table: BulkWrittenTable,
     written: number,
     kind: BulkWriteKind,

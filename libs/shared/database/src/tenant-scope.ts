@@ -1,0 +1,76 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { TENANT_ROLE } from './tenant-transaction';
+
+/** The account whose partner request is running, if any (see asTenant). */
+const scope = new AsyncLocalStorage<string | undefined>();
+
+/** What each pooled connection was last set to: an account, or the pool's own user. */
+const connectionTenant = new WeakMap<PoolClient, string | undefined>();
+
+/**
+ * Runs `work` (and everything it awaits) as the partner of `accountId`: every connection it takes
+ * from a scoped pool (see scopeConnections) runs as the tenant role with `sid.account` set, so
+ * its reads and writes, whatever their statements forget, reach that account's rows only.
+ */
+export function asTenant<T>(accountId: string, work: () => T): T {
+  return scope.run(accountId, work);
+}
+
+/**
+ * Runs `work` as the pool's own user even inside a partner's request: for the platform's own
+ * bookkeeping that a tenant may not do (refreshing a table's statistics needs its owner).
+ */
+export function asPlatform<T>(work: () => T): T {
+  return scope.run(undefined, work);
+}
+
+/** The account of the partner request this code runs for, if any. */
+export function currentTenant(): string | undefined {
+  return scope.getStore();
+}
+
+/**
+ * The one place where a request's database work gets its tenant: every connection the pool lends
+ * (TypeORM's queries and transactions, `withPgClient`, the streaming clients) is set, before it is
+ * handed over, to the scope of whoever asked for it. Inside `asTenant`, the connection's session
+ * runs as the tenant role with `sid.account` set; outside, as the pool's own user again. The
+ * settings are the session's, so they hold across the transactions the borrower opens, and a
+ * connection is reset only when the next borrower's scope differs (usually no round trip).
+ *
+ * Fails closed: if the settings cannot be applied, the connection is dropped and the borrower
+ * gets the error, never a connection in the wrong scope.
+ */
+export function scopeConnections(dataSource: DataSource): DataSource {
+  const driver = dataSource.driver as PostgresDriver;
+  const obtain = driver.obtainMasterConnection.bind(driver);
+  driver.obtainMasterConnection = async () => {
+    const [client, release] = (await obtain()) as [PoolClient, (destroy?: Error) => void];
+    const tenant = scope.getStore();
+    if (connectionTenant.get(client) !== tenant) {
+      try {
+        await applyScope(client, tenant);
+      } catch (error) {
+        connectionTenant.delete(client);
+        release(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+      connectionTenant.set(client, tenant);
+    }
+    return [client, release];
+  };
+  return dataSource;
+}
+
+async function applyScope(client: PoolClient, tenant: string | undefined): Promise<void> {
+  if (tenant === undefined) {
+    await client.query(`RESET ROLE; RESET sid.account`);
+    return;
+  }
+  await client.query(
+    `SELECT set_config('sid.account', $1, false), set_config('role', '${TENANT_ROLE}', false)`,
+    [tenant],
+  );
+}
