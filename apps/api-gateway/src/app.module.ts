@@ -16,6 +16,7 @@ import { StorageModule } from '@sid/shared/storage';
 import { AuthController } from './auth/auth.controller';
 import { WebhooksModule, WebhookWriter } from '@sid/webhooks';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { TenantScopeInterceptor } from './auth/tenant-scope.interceptor';
 import { PublicErrorFilter } from './errors/public-error.filter';
 import { FilesController } from './files/files.controller';
 import { GraphqlItemsResolver } from './graphql/graphql-items.resolver';
@@ -84,6 +85,8 @@ const WRITERS = [
     ItemReferenceRepository,
     WriteGuard,
     RateLimits,
+    // Global interceptors run in this order: the tenant's scope around everything else.
+    { provide: APP_INTERCEPTOR, useClass: TenantScopeInterceptor },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     {
       provide: COLLECTION_WRITERS,

@@ -1,8 +1,8 @@
-import { Injectable, Logger, StreamableFile } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
-import { canUseTenantRole, inTenantTransaction } from '@sid/shared/database';
+import { inTenantTransaction } from '@sid/shared/database';
 import { ForbiddenError } from '@sid/shared/errors';
 import { Actor, CompiledQuery, QueryScope } from '@sid/shared/items';
 import {
@@ -35,9 +35,6 @@ type RunQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
  */
 @Injectable()
 export class ItemsReadService {
-  private readonly logger = new Logger('ItemsRead');
-  private tenantRole?: Promise<boolean>;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
@@ -89,7 +86,7 @@ export class ItemsReadService {
         : await this.reading(actor, (run) => this.meta(run, collection, query, scope));
     return streamItems(this.db, compiled, {
       meta,
-      tenantAccount: (await this.asTenant(actor)) ? actor.accountId : undefined,
+      tenantAccount: this.asTenant(actor) ? actor.accountId : undefined,
     });
   }
 
@@ -228,9 +225,9 @@ export class ItemsReadService {
     });
   }
 
-  /** Admins read across accounts; a partner's reads go through the tenant role when it exists. */
+  /** Admins read across accounts; a partner's reads run in one transaction as the tenant role. */
   private async reading<T>(actor: Actor, work: (run: RunQuery) => Promise<T>): Promise<T> {
-    if (!(await this.asTenant(actor))) {
+    if (!this.asTenant(actor)) {
       return work((sql, params) => this.db.query(sql, params));
     }
     return inTenantTransaction(this.db, actor.accountId, (client) =>
@@ -238,27 +235,9 @@ export class ItemsReadService {
     );
   }
 
-  /** Whether the actor's reads run as the tenant role (a partner, when the role exists). */
-  private async asTenant(actor: Actor): Promise<boolean> {
-    return !actor.admin && (await this.tenantRoleUsable());
-  }
-
-  private tenantRoleUsable(): Promise<boolean> {
-    this.tenantRole ??= canUseTenantRole(this.db).then(
-      (usable) => {
-        if (!usable) {
-          this.logger.error(
-            'Row-level security is not in force for reads: the database user cannot become sid_tenant (run the migrations as the user the gateway connects with).',
-          );
-        }
-        return usable;
-      },
-      (error: unknown) => {
-        this.tenantRole = undefined; // asked again by the next read
-        throw error;
-      },
-    );
-    return this.tenantRole;
+  /** Whether the actor's reads run as the tenant role: a partner's do (the gateway checked the role at start). */
+  private asTenant(actor: Actor): boolean {
+    return !actor.admin;
   }
 }
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { compileItemQuery, parseItemQuery } from '@sid/gateway-query';
+import { compileItemQuery, compileKeyQuery, parseItemQuery } from '@sid/gateway-query';
 import { COLLECTIONS } from '../items/collections';
 import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-app';
 
@@ -15,6 +15,7 @@ describe('row-level security backstop', () => {
   let http: ReturnType<typeof request>;
   let db: DataSource;
   let tokenB: string;
+  let accountA: string;
   let accountB: string;
 
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -30,12 +31,18 @@ describe('row-level security backstop', () => {
     const a = await user('a@example.com');
     const b = await user('b@example.com');
     tokenB = b.token;
+    accountA = a.account;
     accountB = b.account;
     for (const [token, gtin, account] of [
       [a.token, '09506000134352', a.account],
       [b.token, '09506000134369', b.account],
     ]) {
       await http.post('/items/product').set(as(token)).send({ gtin }).expect(200);
+      await http
+        .post('/items/unique_code')
+        .set(as(token))
+        .send({ code: `CODE${gtin.slice(-4)}`, product: `/01/${gtin}`, type: 'sgtin' })
+        .expect(200);
       await http
         .post('/items/code_pool')
         .set(as(token))
@@ -117,8 +124,50 @@ describe('row-level security backstop', () => {
     },
   );
 
-  it('the tenant role may not read sessions or idempotency keys at all', async () => {
-    for (const table of ['user_session', 'idempotency_key']) {
+  it("a batch PATCH whose selection forgot its account filter changes only the caller's codes", async () => {
+    await withoutAccountFilter('unique_code', async () => {
+      const compiled = compileKeyQuery(
+        COLLECTIONS,
+        'unique_code',
+        {
+          filter: {
+            type: 'condition',
+            field: 'activation_status',
+            operator: '_eq',
+            value: 1,
+            path: 'f',
+          },
+          search: null,
+        },
+        { accountId: accountB, userId: null },
+      );
+      // Unfiltered indeed: run as the owner, the selection takes both accounts' codes.
+      expect(await db.query(compiled.sql, compiled.params)).toHaveLength(2);
+
+      const patched = await http
+        .patch('/items/unique_code?fields=account,activation_status')
+        .set(as(tokenB))
+        .send({
+          query: { filter: { activation_status: { _eq: 1 } } },
+          data: { activation_status: 2, blacklist_reason: 'recalled' },
+        })
+        .expect(200);
+      expect(patched.body.data).toEqual([{ account: accountB, activation_status: 2 }]);
+    });
+    const codes: { account: string; activation_status: number }[] = await db.query(
+      `SELECT account, activation_status FROM unique_code`,
+    );
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        { account: accountA, activation_status: 1 },
+        { account: accountB, activation_status: 2 },
+      ]),
+    );
+    expect(codes).toHaveLength(2);
+  });
+
+  it('the tenant role may not read sessions at all', async () => {
+    for (const table of ['user_session']) {
       const attempt = db.transaction(async (tx) => {
         await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
         await tx.query(`SET LOCAL ROLE sid_tenant`);
@@ -162,13 +211,26 @@ describe('row-level security backstop', () => {
     await expect(asTenant(`SELECT id FROM event_outbox`)).rejects.toThrow(/permission denied/);
   });
 
-  it('the tenant role may only read', async () => {
-    const attempt = db.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
-      await tx.query(`SET LOCAL ROLE sid_tenant`);
-      await tx.query(`UPDATE product SET product_name = 'x'`);
-    });
-    await expect(attempt).rejects.toThrow(/permission denied/);
+  it("the tenant role writes its own account's rows only, and never the platform's tables", async () => {
+    const asTenantRole = (sql: string, params: unknown[] = []) =>
+      db.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('sid.account', $1, true)`, [accountB]);
+        await tx.query(`SET LOCAL ROLE sid_tenant`);
+        return tx.query(sql, params);
+      });
+    const [, touched] = await asTenantRole(`UPDATE product SET product_name = product_name`);
+    expect(touched).toBe(1);
+    await expect(asTenantRole(`UPDATE product SET account = $1`, [accountA])).rejects.toThrow(
+      /row-level security/,
+    );
+    for (const sql of [
+      `UPDATE account SET name = 'x'`,
+      `DELETE FROM webhook_delivery`,
+      `DELETE FROM user_session`,
+      `DELETE FROM event_outbox`,
+    ]) {
+      await expect(asTenantRole(sql)).rejects.toThrow(/permission denied/);
+    }
   });
 
   it('every table with an account column is confined for the tenant role, or closed to it', async () => {
