@@ -1,6 +1,6 @@
-import { Client } from 'pg';
+import { Client, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { inTenantTransaction } from '@sid/shared/database';
+import { connectionScope, inTenantTransaction } from '@sid/shared/database';
 
 /** One statement as the gateway sent it to PostgreSQL. */
 export interface SentQuery {
@@ -21,10 +21,10 @@ const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\b/i;
 
 /**
  * Records every statement the gateway sends while `work` runs, at the `pg` client every path
- * ends in: TypeORM's `DataSource.query` (an admin's reads) and the raw clients of
- * `inTenantTransaction` (a partner's reads, which run as the tenant role with its account set).
- * Each statement sent inside a tenant transaction carries that transaction's account, so that
- * its plan is explained the way it ran.
+ * ends in: TypeORM's `DataSource.query` and the raw clients of `inTenantTransaction`. A partner's
+ * statements run as the tenant role with its account set, for their connection's session (the
+ * request's scope, tenant-scope.ts) or their transaction; each carries that account, so that its
+ * plan is explained the way it ran.
  */
 export async function captureQueries(work: () => Promise<unknown>): Promise<SentQuery[]> {
   const sent: SentQuery[] = [];
@@ -39,7 +39,10 @@ export async function captureQueries(work: () => Promise<unknown>): Promise<Sent
         const params = Array.isArray(values) ? values : [];
         if (ENTERS_TENANT.test(sql)) tenantOf.set(this, String(params[0]));
         else if (ENDS_TRANSACTION.test(sql)) tenantOf.delete(this);
-        else sent.push({ sql, params, tenant: tenantOf.get(this) });
+        else {
+          const tenant = tenantOf.get(this) ?? connectionScope(this as PoolClient);
+          sent.push({ sql, params, tenant });
+        }
       }
       return original.apply(this, args);
     });

@@ -32,6 +32,11 @@ export function currentTenant(): string | undefined {
   return scope.getStore();
 }
 
+/** The account a lent connection's session runs as (see scopeConnections), if any. */
+export function connectionScope(client: PoolClient): string | undefined {
+  return connectionTenant.get(client);
+}
+
 /**
  * The one place where a request's database work gets its tenant: every connection the pool lends
  * (TypeORM's queries and transactions, `withPgClient`, the streaming clients) is set, before it is
