@@ -30,6 +30,9 @@ const TABLE_OWNERS = {
       reservations: 'the code lifecycle (claims, releases, batch moves): CodeLifecycleRepository',
     },
   },
+  // Written by triggers on unique_code in every writing transaction (CodeTally migration);
+  // folded by the repository.
+  unique_code_tally: { owner: 'codes', repository: 'CodeTallyRepository' },
   code_reservation: { owner: 'reservations', repository: 'ReservationRepository' },
   file: { owner: 'exports', repository: 'FileRepository' },
   ingestion_record: { owner: 'ingestion', repository: 'IngestionRecordRepository' },

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CodePoolHealthRepository, CodesModule, PoolHealthMetrics } from '@sid/codes';
+import {
+  CodePoolHealthRepository,
+  CodesModule,
+  CodeTallyRepository,
+  PoolHealthMetrics,
+  TallyCompaction,
+} from '@sid/codes';
 import { IngestionModule } from '@sid/ingestion';
 import { ConfigModule } from '@sid/shared/config';
 import { EventsModule } from '@sid/shared/events';
@@ -33,6 +39,9 @@ import { IdentifierJobSweep } from './identifier-job.sweep';
     // Pool health gauges: computed here, where pools are kept, not in every app.
     CodePoolHealthRepository,
     PoolHealthMetrics,
+    // Keeps the counts' tally small: here too, where codes are kept.
+    CodeTallyRepository,
+    TallyCompaction,
   ],
 })
 export class GeneratorWorkerModule {}

@@ -40,6 +40,12 @@ export const UNIQUE_CODE_COLLECTION: CollectionDefinition = {
   primaryKey: 'id',
   tenantField: 'account',
   searchFields: ['code', 'custom_id', 'epc_join_key'],
+  // Kept by the triggers of the CodeTally migration: counts by these fields read no codes.
+  tally: {
+    table: 'unique_code_tally',
+    countColumn: 'codes',
+    fields: ['identifier_job', 'product', 'type', 'status', 'activation_status', 'workorder'],
+  },
   fields: {
     id: { type: 'uuid' },
     digital_link: { type: 'string' },

@@ -21,3 +21,5 @@ export * from './identifier-job/identifier-job.repository';
 export * from './identifier-job/identifier-job.writer';
 export * from './unique-code/unique-code.dto';
 export * from './unique-code/unique-code.entity';
+export * from './tally/code-tally.repository';
+export * from './tally/tally-compaction';

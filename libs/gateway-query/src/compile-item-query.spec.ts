@@ -3,8 +3,8 @@ import { InvalidQueryError } from '@sid/shared/errors';
 import { compileCountQuery, compileItemQuery } from './compile-item-query';
 import { itemByIdQuery } from './item-by-id';
 import { parseItemQuery } from './parse-item-query';
-import { QueryScope } from '@sid/shared/items';
-import { WIDE_FIELD_COUNT, testRegistry } from './testing/test-collections';
+import { CollectionRegistry, QueryScope } from '@sid/shared/items';
+import { TEST_COLLECTIONS, WIDE_FIELD_COUNT, testRegistry } from './testing/test-collections';
 
 const registry = testRegistry();
 const ACCOUNT = '11111111-1111-4111-8111-111111111111';
@@ -235,5 +235,63 @@ describe('compileCountQuery', () => {
         'AND (t0."code" ILIKE $2::text OR t0."digital_link" ILIKE $2::text)',
     );
     expect(params).toEqual(['new', '%ab%']);
+  });
+});
+
+describe('compileCountQuery with a tally', () => {
+  // unique_code with a tally of its rows per account, status, type and product.
+  const tallied = new CollectionRegistry(
+    TEST_COLLECTIONS.map((definition) =>
+      definition.name === 'unique_code'
+        ? {
+            ...definition,
+            tally: { table: 'code_tally', countColumn: 'n', fields: ['status', 'type', 'product'] },
+          }
+        : definition,
+    ),
+  );
+  const count = (text: string, kind: 'total' | 'filter', scope = tenant) =>
+    compileCountQuery(tallied, 'unique_code', itemQuery(text), scope, kind);
+
+  it('sums the matching groups when the filter tests tallied fields only', () => {
+    expect(
+      count('filter[status][_eq]=unassigned&filter[product][_in]=/01/1,/01/2', 'filter'),
+    ).toEqual({
+      sql:
+        'SELECT coalesce(sum(t0."n"), 0)::float8 AS count FROM "code_tally" AS t0 ' +
+        'WHERE t0."account" = $1::uuid AND (t0."status" = $2::text AND t0."product" = ANY($3::text[]))',
+      params: [ACCOUNT, 'unassigned', ['/01/1', '/01/2']],
+    });
+    const { sql } = count(
+      'filter[_or][0][status][_neq]=x&filter[_or][1][type][_null]=true',
+      'filter',
+      admin,
+    );
+    expect(sql).toBe(
+      'SELECT coalesce(sum(t0."n"), 0)::float8 AS count FROM "code_tally" AS t0 ' +
+        'WHERE (t0."status" <> $1::text OR t0."type" IS NULL)',
+    );
+  });
+
+  it('answers total_count from the tally whatever the filter and search', () => {
+    expect(count('filter[code][_eq]=x&search=ab', 'total').sql).toBe(
+      'SELECT coalesce(sum(t0."n"), 0)::float8 AS count FROM "code_tally" AS t0 WHERE t0."account" = $1::uuid',
+    );
+  });
+
+  it('counts the rows when the filter reads anything else: another field, a relation, a search', () => {
+    for (const text of [
+      'filter[status][_eq]=new&filter[code][_eq]=x',
+      'filter[product][gtin][_eq]=09506000134352',
+      'filter[status][_eq]=new&search=ab',
+    ]) {
+      expect(count(text, 'filter').sql).toMatch(
+        /^SELECT count\(\*\)::float8 AS count FROM "unique_code"/,
+      );
+    }
+  });
+
+  it('rejects a bad value as the collection would', () => {
+    expect(() => count('filter[status][_eq][x]=1', 'filter')).toThrow(InvalidQueryError);
   });
 });

@@ -41,4 +41,19 @@ export interface CollectionDefinition {
   searchFields?: string[];
   /** Column holding the owning account: callers only ever see rows of their own account. */
   tenantField?: string;
+  /** Exact counts of the rows kept per group of some of its fields, read instead of the rows. */
+  tally?: TallyDefinition;
+}
+
+/**
+ * A table of signed row counts per group of `fields` (and the tenant field), kept exact by the
+ * collection's own triggers in every writing transaction (unique_code: the CodeTally migration).
+ * A count whose filter tests only these fields is the sum of `countColumn` over the groups it
+ * matches: the same number as counting the rows, without reading them.
+ */
+export interface TallyDefinition {
+  table: string;
+  countColumn: string;
+  /** Fields of the collection, each a column of the same name in `table`. */
+  fields: string[];
 }

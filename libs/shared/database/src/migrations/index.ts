@@ -11,6 +11,7 @@ import { EventsAndWebhooks1795269000000 } from './1795269000000-EventsAndWebhook
 import { WebhookRowSecurity1795269050000 } from './1795269050000-WebhookRowSecurity';
 import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
 import { TenantWrites1795269200000 } from './1795269200000-TenantWrites';
+import { CodeTally1795269300000 } from './1795269300000-CodeTally';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   WebhookRowSecurity1795269050000,
   CodeIngestion1795269100000,
   TenantWrites1795269200000,
+  CodeTally1795269300000,
 ];
