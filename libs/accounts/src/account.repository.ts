@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { asAnyScope } from '@sid/shared/database';
 import {
   ACCOUNT_EXISTS,
   ACTIVE_USER_BY_ID,
@@ -109,8 +110,9 @@ export class AccountRepository {
     return rows[0];
   }
 
+  /** On any connection as it is (asAnyScope): authentication keeps a partner's connections set. */
   async findActiveUserById(id: string): Promise<TokenUser | undefined> {
-    const rows: TokenUser[] = await this.db.query(ACTIVE_USER_BY_ID, [id]);
+    const rows: TokenUser[] = await asAnyScope(() => this.db.query(ACTIVE_USER_BY_ID, [id]));
     return rows[0];
   }
 
@@ -122,8 +124,11 @@ export class AccountRepository {
     return rows[0];
   }
 
+  /** As findActiveUserById, on any connection as it is. */
   async findActiveUserByTokenHash(tokenHash: string): Promise<TokenUser | undefined> {
-    const rows: TokenUser[] = await this.db.query(ACTIVE_USER_BY_TOKEN, [tokenHash]);
+    const rows: TokenUser[] = await asAnyScope(() =>
+      this.db.query(ACTIVE_USER_BY_TOKEN, [tokenHash]),
+    );
     return rows[0];
   }
 

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { dataSourceOptions, runMigrations } from './data-source';
 import { inPgTransaction } from './pg-client';
-import { asPlatform, asTenant, currentTenant, scopeConnections } from './tenant-scope';
+import { asAnyScope, asPlatform, asTenant, currentTenant, scopeConnections } from './tenant-scope';
 
 /**
  * The scope a partner's request runs in reaches PostgreSQL through every connection the pool
@@ -91,4 +91,31 @@ it('keeps interleaved scopes apart on the one shared connection', async () => {
     }),
   );
   expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? 'b1' : 'a1')));
+});
+
+it('authenticates on a connection as it is, with the same answer in every scope', async () => {
+  const tokenHash = 'ab'.repeat(32);
+  const [{ id }] = await db.query(
+    `INSERT INTO app_user (account, email, token_hash) VALUES ($1, 'b@test', $2) RETURNING id`,
+    [B, tokenHash],
+  );
+  const expected = [{ id, account: B, role: 'user', permissions: null }];
+  const lookup = () =>
+    asAnyScope(() => db.query(`SELECT * FROM active_user_by_token($1)`, [tokenHash]));
+  const role = async () => ((await db.query(`SELECT current_user AS r`)) as { r: string }[])[0].r;
+
+  // The one connection was last set for A: the lookup leaves it so, and still finds B's user.
+  await asTenant(A, () => names());
+  expect(await lookup()).toEqual(expected);
+  expect(await asAnyScope(role)).toBe('sid_tenant');
+  expect(await asAnyScope(() => db.query(`SELECT * FROM active_user_by_id($1)`, [id]))).toEqual([
+    { id, account: B, role: 'user' },
+  ]);
+  expect(currentTenant()).toBeUndefined();
+  // Outside any scope the connection is the owner's again; the lookup answers the same.
+  expect(await role()).not.toBe('sid_tenant');
+  expect(await lookup()).toEqual(expected);
+  // A suspended user is found by neither.
+  await db.query(`UPDATE app_user SET status = 'suspended' WHERE id = $1`, [id]);
+  expect(await lookup()).toEqual([]);
 });

@@ -4,8 +4,11 @@ import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TENANT_ROLE } from './tenant-transaction';
 
+/** Marks work that takes a connection as it is (see asAnyScope). */
+const AS_IS = Symbol('as-is');
+
 /** The account whose partner request is running, if any (see asTenant). */
-const scope = new AsyncLocalStorage<string | undefined>();
+const scope = new AsyncLocalStorage<string | undefined | typeof AS_IS>();
 
 /** What each pooled connection was last set to: an account, or the pool's own user. */
 const connectionTenant = new WeakMap<PoolClient, string | undefined>();
@@ -27,9 +30,20 @@ export function asPlatform<T>(work: () => T): T {
   return scope.run(undefined, work);
 }
 
+/**
+ * Runs `work` on connections as they are, set for whichever tenant (or none) used them last: for
+ * statements whose result is the same whatever the session runs as, and only those (the
+ * SECURITY DEFINER lookups that authenticate a request, before its scope is known). It saves
+ * the partner's next statement setting a connection back to its tenant.
+ */
+export function asAnyScope<T>(work: () => T): T {
+  return scope.run(AS_IS, work);
+}
+
 /** The account of the partner request this code runs for, if any. */
 export function currentTenant(): string | undefined {
-  return scope.getStore();
+  const tenant = scope.getStore();
+  return tenant === AS_IS ? undefined : tenant;
 }
 
 /** The account a lent connection's session runs as (see scopeConnections), if any. */
@@ -54,7 +68,7 @@ export function scopeConnections(dataSource: DataSource): DataSource {
   driver.obtainMasterConnection = async () => {
     const [client, release] = (await obtain()) as [PoolClient, (destroy?: Error) => void];
     const tenant = scope.getStore();
-    if (connectionTenant.get(client) !== tenant) {
+    if (tenant !== AS_IS && connectionTenant.get(client) !== tenant) {
       try {
         await applyScope(client, tenant);
       } catch (error) {

@@ -12,6 +12,7 @@ import { WebhookRowSecurity1795269050000 } from './1795269050000-WebhookRowSecur
 import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
 import { TenantWrites1795269200000 } from './1795269200000-TenantWrites';
 import { CodeTally1795269300000 } from './1795269300000-CodeTally';
+import { AuthLookups1795269400000 } from './1795269400000-AuthLookups';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CodeIngestion1795269100000,
   TenantWrites1795269200000,
   CodeTally1795269300000,
+  AuthLookups1795269400000,
 ];
