@@ -10,7 +10,9 @@
  * compiled, as the Docker image does, so that its peak RSS (VmHWM) is that format's.
  *
  * For the record (information, not goals), on the same rows:
- *   - copy: the raw COPY into a null sink (what PostgreSQL alone costs);
+ *   - copy: the raw COPY into a null sink (what PostgreSQL alone costs), and its size
+ *     (baseline_bytes): `<format>_throughput_vs_baseline` compares an export's bytes per second
+ *     with the baseline's, the formats writing two to four times the raw columns' bytes;
  *   - pg_format_<f>: our COPY with the rows formatted by PostgreSQL and framed in Node.js
  *     (`copyExportDocument`, what the worker runs) into a null sink;
  *   - node_format_<f>: the raw COPY parsed in Node.js and formatted by the format's serializer
@@ -164,9 +166,12 @@ async function measure(ctx: Context): Promise<Verdict> {
   const figures: Record<string, number> = { codes: CODES };
   const ratios: Record<string, number> = {};
 
+  const raw = counter();
   figures.copy_seconds = await median('copy into a null sink', INFO_RUNS, () =>
-    rawCopyInto(ctx, counter()),
+    rawCopyInto(ctx, raw),
   );
+  // What the baseline moves, for the bytes-per-second comparison below.
+  figures.baseline_bytes = raw.bytes / INFO_RUNS;
   for (const format of FORMATS) {
     const pg = await median(`${format} formatted in PostgreSQL`, INFO_RUNS, () =>
       pgFormatted(ctx, format),
@@ -188,6 +193,10 @@ async function measure(ctx: Context): Promise<Verdict> {
     figures[`${format}_bytes`] = run.bytes;
     figures[`${format}_worker_peak_rss_mb`] = run.peakRss / 2 ** 20;
     ratios[format] = run.seconds / run.baselineSeconds;
+    // For the record: the export's bytes per second against the baseline's. A format writes
+    // more bytes than the raw columns (JSON keys, XML tags) and the store takes time per byte.
+    ratios[`${format}_throughput_vs_baseline`] =
+      run.bytes / run.seconds / (figures.baseline_bytes / run.baselineSeconds);
     peak = Math.max(peak, run.peakRss);
     baselines.push(run.baselineSeconds);
   }
@@ -490,12 +499,18 @@ async function one(pg: Client, sql: string, params: unknown[] = []): Promise<str
 }
 
 /** A sink that only counts what it is given. */
-function counter(): Writable {
-  return new Writable({
-    write(_chunk: Buffer, _encoding, callback) {
-      callback();
-    },
-  });
+/** A null sink that counts the bytes written to it (`bytes`). */
+function counter(): Writable & { bytes: number } {
+  const sink = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        sink.bytes += chunk.length;
+        callback();
+      },
+    }),
+    { bytes: 0 },
+  );
+  return sink;
 }
 
 function log(message: string): void {

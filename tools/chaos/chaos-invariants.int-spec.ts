@@ -128,6 +128,12 @@ it('finds nothing wrong in a consistent state, then each broken promise', async 
   await exported(['C1'], null); // recorded, never stored
   await client.query(`UPDATE unique_code SET status = 'assigned' WHERE code = 'A2'`);
   const lostJob = '00000000-0000-4000-8000-00000000000a';
+  // A tally delta with no codes behind it (as a write that bypassed the triggers would leave).
+  await client.query(
+    `INSERT INTO unique_code_tally (account, product, type, status, activation_status, codes)
+     VALUES ($1, $2, 'sgtin', 'unassigned', 1, 5)`,
+    [account, TEST_PRODUCT],
+  );
 
   expect(
     await violations({
@@ -141,6 +147,7 @@ it('finds nothing wrong in a consistent state, then each broken promise', async 
     '0 codes in two export files': 1,
     '0 orphan export objects (stored, no file row)': 1,
     '0 files recorded but missing from the store': 1,
+    'the count tally equals the codes in every group': 1,
     'every 2xx write found in the database': 2,
   });
 });
@@ -155,6 +162,7 @@ async function reset(): Promise<void> {
   for (const table of [
     'event_outbox',
     'unique_code',
+    'unique_code_tally',
     'workorder',
     'ingestion_record',
     'code_reservation',

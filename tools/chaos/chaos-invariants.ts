@@ -20,8 +20,8 @@ type Row = Record<string, unknown>;
  * The promises, checked with SQL and the object store's own listing, never with the API's
  * answers: jobs exact, reservations exact or released, no duplicate and no ownerless code, each
  * export file parsing to exactly its reservation's codes, no object without a row and no row
- * without an object, the uploads' promises (chaos-ingestion-invariants.ts), and every
- * acknowledged write present.
+ * without an object, the uploads' promises (chaos-ingestion-invariants.ts), the count tally
+ * equal to the codes, and every acknowledged write present.
  */
 export async function checkInvariants(
   db: Client,
@@ -158,6 +158,28 @@ export async function checkInvariants(
   add('0 codes in two export files', inFiles.size, twice);
 
   const ingestion = await checkIngestion(rows, storage, listed, ack.uploads, add);
+
+  // The counts' tally (CodeTally migration) is exactly the codes, group by group, whatever
+  // was killed mid-write (grouping both sides together: GROUP BY matches NULLs, a join would not).
+  const groups = 'account, identifier_job, product, type, status, activation_status, workorder';
+  const tallied = await rows(`
+    SELECT ${groups}, sum(code)::int AS codes, sum(tallied)::int AS tallied
+    FROM (
+      SELECT ${groups}, 1 AS code, 0 AS tallied FROM unique_code
+      UNION ALL
+      SELECT ${groups}, 0, codes FROM unique_code_tally
+    ) counted
+    GROUP BY ${groups}`);
+  add(
+    'the count tally equals the codes in every group',
+    tallied.length,
+    tallied
+      .filter((g) => g.codes !== g.tallied)
+      .map(
+        (g) =>
+          `${g.account} ${g.identifier_job ?? g.workorder} ${g.status}: ${g.codes} codes, tally ${g.tallied}`,
+      ),
+  );
 
   // Acknowledged writes.
   const lost: string[] = [...ingestion.lost];
