@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 
 /** The repository root (this file is in tools/bench). */
 export const ROOT = join(__dirname, '..', '..');
@@ -189,4 +190,18 @@ export async function callApi(
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** A null sink that counts the bytes written to it (`bytes`). */
+export function byteCounter(): Writable & { bytes: number } {
+  const counter = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        counter.bytes += chunk.length;
+        callback();
+      },
+    }),
+    { bytes: 0 },
+  );
+  return counter;
 }

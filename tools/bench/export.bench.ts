@@ -52,6 +52,7 @@ import { createTestDatabase, TestDatabase } from '@sid/shared/testing';
 import { BenchBuild, buildApps } from './bench-build';
 import {
   AppProcess,
+  byteCounter,
   freePort,
   intEnv,
   peakRss,
@@ -166,7 +167,7 @@ async function measure(ctx: Context): Promise<Verdict> {
   const figures: Record<string, number> = { codes: CODES };
   const ratios: Record<string, number> = {};
 
-  const raw = counter();
+  const raw = byteCounter();
   figures.copy_seconds = await median('copy into a null sink', INFO_RUNS, () =>
     rawCopyInto(ctx, raw),
   );
@@ -278,7 +279,7 @@ async function baselineUpload(ctx: Context): Promise<void> {
 
 async function pgFormatted(ctx: Context, format: Format): Promise<void> {
   const { document, copied } = copyExportDocument(ctx.pg, await subject(ctx, format));
-  await Promise.all([copied, pipeline(document, counter())]);
+  await Promise.all([copied, pipeline(document, byteCounter())]);
 }
 
 /**
@@ -329,7 +330,7 @@ async function nodeFormatted(ctx: Context, format: Format): Promise<void> {
       `COPY (SELECT ${RAW_COLUMNS} FROM unique_code WHERE reservation = '${ctx.reservation}') TO STDOUT`,
     ),
   );
-  await pipeline(source, toRows, serializer, counter());
+  await pipeline(source, toRows, serializer, byteCounter());
 }
 
 async function subject(ctx: Context, format: Format): Promise<ExportSubject> {
@@ -496,21 +497,6 @@ function randomCode(length: number): string {
 async function one(pg: Client, sql: string, params: unknown[] = []): Promise<string> {
   const { rows } = await pg.query<{ id: string }>(sql, params);
   return rows[0].id;
-}
-
-/** A sink that only counts what it is given. */
-/** A null sink that counts the bytes written to it (`bytes`). */
-function counter(): Writable & { bytes: number } {
-  const sink = Object.assign(
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        sink.bytes += chunk.length;
-        callback();
-      },
-    }),
-    { bytes: 0 },
-  );
-  return sink;
 }
 
 function log(message: string): void {

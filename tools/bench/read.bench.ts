@@ -20,8 +20,8 @@
  * BENCH_READ_GATEWAY_WORKERS (default `1,2`: one process, then cluster mode with two; figures
  * named `w<workers>_<shape>_...`). Goals, judged on the setting production runs (one process
  * per container, scaled by replicas: PRODUCTION_GATEWAY_WORKERS; the last setting if it was not
- * measured): at least ten times Directus's req/s (list 240, lookup 300, relation 250, count 10) and, for the first three, p99
- * under 100 ms. autocannon shares the machine's cores with the gateway and PostgreSQL.
+ * measured): at least ten times Directus's req/s (list 240, lookup 300, relation 250, count 10)
+ * and, for the first three, p99 under 100 ms. autocannon shares the machine's cores with the gateway and PostgreSQL.
  *
  * Knobs: BENCH_READ_CODES (default 1,000,000), BENCH_READ_SECONDS, BENCH_READ_CONNECTIONS (32).
  * Needs PostgreSQL (TEST_POSTGRES_URL) and Redis (REDIS_URL). Ends with its verdict line.

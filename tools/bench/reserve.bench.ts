@@ -40,7 +40,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -54,6 +54,7 @@ import { BenchStore, startStore } from './bench-store';
 import { Goal, judge, printVerdict, Verdict } from './verdict';
 import {
   AppProcess,
+  byteCounter,
   callApi,
   freePort,
   intEnv,
@@ -801,20 +802,6 @@ async function obliterateQueues(prefix: string): Promise<void> {
     await queue.obliterate({ force: true });
     await queue.close();
   }
-}
-
-/** A sink that only counts the bytes it is given (`bytes`). */
-function byteCounter(): Writable & { bytes: number } {
-  const counter = Object.assign(
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        counter.bytes += chunk.length;
-        callback();
-      },
-    }),
-    { bytes: 0 },
-  );
-  return counter;
 }
 
 function cpuText(seconds: number | undefined): string {

@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
 import { Client } from 'pg';
+import { UNIQUE_CODE_COLLECTION } from '@sid/codes';
 import { ObjectStorage } from '@sid/shared/storage';
 import { checkIngestion, UPLOAD_PREFIX, WORKORDER_PREFIX } from './chaos-ingestion-invariants';
 import { Acknowledged } from './chaos-workload';
@@ -161,7 +162,7 @@ export async function checkInvariants(
 
   // The counts' tally (CodeTally migration) is exactly the codes, group by group, whatever
   // was killed mid-write (grouping both sides together: GROUP BY matches NULLs, a join would not).
-  const groups = 'account, identifier_job, product, type, status, activation_status, workorder';
+  const groups = ['account', ...(UNIQUE_CODE_COLLECTION.tally?.fields ?? [])].join(', ');
   const tallied = await rows(`
     SELECT ${groups}, sum(code)::int AS codes, sum(tallied)::int AS tallied
     FROM (

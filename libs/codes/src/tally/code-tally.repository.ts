@@ -31,12 +31,4 @@ export class CodeTallyRepository {
       }),
     );
   }
-
-  /** Rows in the tally now (what a count of one account's codes reads at most). */
-  async rows(): Promise<number> {
-    const [{ rows }] = await asPlatform(() =>
-      this.db.query(`SELECT count(*)::int AS rows FROM unique_code_tally`),
-    );
-    return rows;
-  }
 }
