@@ -12,13 +12,16 @@ export const LOCK_JOB = `
 /**
  * May the generator skip unique_code's per-row foreign-key triggers (and check each chunk's
  * parents once instead)? Only if the role may set session_replication_role (a superuser, or
- * `GRANT SET ON PARAMETER session_replication_role TO <role>`, PostgreSQL 15+) and unique_code
- * has no trigger of its own: skipping must never silence anything but the foreign-key checks.
+ * `GRANT SET ON PARAMETER session_replication_role TO <role>`, PostgreSQL 15+) and every trigger
+ * of unique_code's own fires the same under `replica` as without it: enabled ALWAYS (the count
+ * tally's, see the CodeTally migration) or disabled. Skipping must never silence anything but the
+ * foreign-key checks, nor fire a trigger enabled for replicas only.
  */
 export const BULK_WRITE_ALLOWED = `
   SELECT has_parameter_privilege('session_replication_role', 'SET')
     AND NOT EXISTS (
       SELECT 1 FROM pg_trigger WHERE tgrelid = 'unique_code'::regclass AND NOT tgisinternal
+        AND tgenabled NOT IN ('A', 'D')
     )
     AND NOT EXISTS (SELECT 1 FROM pg_rules WHERE tablename = 'unique_code') AS allowed`;
 

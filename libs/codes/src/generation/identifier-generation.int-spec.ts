@@ -14,6 +14,7 @@ import { CodesModule } from '../codes.module';
 import { IdentifierGenerationService } from './identifier-generation.service';
 import { PermanentJobError } from '../identifier-job/identifier-job.exception';
 import { IdentifierJobWriter } from '../identifier-job/identifier-job.writer';
+import { bulkWriteAllowed } from './code-generation.repository';
 
 const CHUNK = 500;
 const HOST = 'id.brand.test';
@@ -775,6 +776,29 @@ describe('foreign keys of generated codes', () => {
     } finally {
       await db.query(`DROP TRIGGER unique_code_log ON unique_code`);
       await db.query(`DROP FUNCTION log_code(); DROP TABLE code_trigger_log`);
+    }
+  });
+
+  it('checks them once per chunk on the migrated schema: its own triggers (the count tally) fire ALWAYS', async () => {
+    // Any trigger that replica mode would silence sends every chunk back to row-by-row checks,
+    // which cost as much as the COPY itself (bench:generate).
+    expect(await bulkWriteAllowed(db)).toBe(true);
+    await db.query(`CREATE FUNCTION keep_code() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RETURN NEW; END $$`);
+    try {
+      await db.query(
+        `CREATE TRIGGER unique_code_keep AFTER INSERT ON unique_code FOR EACH ROW EXECUTE FUNCTION keep_code()`,
+      );
+      expect(await bulkWriteAllowed(db)).toBe(false);
+      await db.query(`ALTER TABLE unique_code ENABLE REPLICA TRIGGER unique_code_keep`);
+      expect(await bulkWriteAllowed(db)).toBe(false);
+      await db.query(`ALTER TABLE unique_code ENABLE ALWAYS TRIGGER unique_code_keep`);
+      expect(await bulkWriteAllowed(db)).toBe(true);
+      await db.query(`ALTER TABLE unique_code DISABLE TRIGGER unique_code_keep`);
+      expect(await bulkWriteAllowed(db)).toBe(true);
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS unique_code_keep ON unique_code`);
+      await db.query(`DROP FUNCTION keep_code()`);
     }
   });
 
