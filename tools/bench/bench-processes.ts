@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -119,6 +119,60 @@ export async function processCpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+interface ProcessStat {
+  pid: number;
+  ppid: number;
+  name: string;
+  /** utime + stime + cutime + cstime: its own CPU and that of the children it has reaped. */
+  cpuSeconds: number;
+}
+
+/** Every live process of the machine as /proc/<pid>/stat shows it. */
+async function processStats(): Promise<ProcessStat[]> {
+  const stats: ProcessStat[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue; // it has exited meanwhile
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    stats.push({ pid: Number(entry), ppid: Number(fields[1]), name, cpuSeconds: ticks / USER_HZ });
+  }
+  return stats;
+}
+
+/**
+ * CPU seconds used so far by the process `pid` and all its descendants, those that have exited
+ * included (a parent's cutime/cstime holds its reaped children's): a cluster-mode gateway with its
+ * workers, or PostgreSQL's postmaster with every backend and parallel worker. Differences of two
+ * readings are what the tree used in between.
+ */
+export async function processTreeCpuSeconds(pid: number): Promise<number> {
+  const stats = await processStats();
+  const children = new Map<number, ProcessStat[]>();
+  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  let total = 0;
+  const queue = stats.filter((stat) => stat.pid === pid);
+  while (queue.length > 0) {
+    const stat = queue.pop() as ProcessStat;
+    total += stat.cpuSeconds;
+    queue.push(...(children.get(stat.pid) ?? []));
+  }
+  return total;
+}
+
+/** The pid of the local PostgreSQL's postmaster: the `postgres` process whose parent is not one. */
+export async function postmasterPid(): Promise<number> {
+  const stats = await processStats();
+  const byPid = new Map(stats.map((stat) => [stat.pid, stat]));
+  const root = stats.find(
+    (stat) => stat.name === 'postgres' && byPid.get(stat.ppid)?.name !== 'postgres',
+  );
+  if (!root) throw new Error('No postgres process on this machine');
+  return root.pid;
 }
 
 /**

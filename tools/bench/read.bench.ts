@@ -16,12 +16,16 @@
  *   count     GET /items/unique_code?filter[status][_eq]=unassigned&meta=filter_count&limit=100
  *             (every one of the million codes matches)
  *
- * and prints req/s, p50 and p99 latency for each, once per gateway setting of
+ * and prints req/s, p50 and p99 latency for each, and the CPU milliseconds per request of the
+ * gateway (with its cluster workers), PostgreSQL (the postmaster's whole process tree) and the
+ * load generator (this process), once per gateway setting of
  * BENCH_READ_GATEWAY_WORKERS (default `1,2`: one process, then cluster mode with two; figures
  * named `w<workers>_<shape>_...`). Goals, judged on the setting production runs (one process
  * per container, scaled by replicas: PRODUCTION_GATEWAY_WORKERS; the last setting if it was not
  * measured): at least ten times Directus's req/s (list 240, lookup 300, relation 250, count 10)
- * and, for the first three, p99 under 100 ms. autocannon shares the machine's cores with the gateway and PostgreSQL.
+ * and, for the first three, p99 under 100 ms. autocannon shares the machine's cores with the
+ * gateway and PostgreSQL: `<shape>_rps_ceiling_without_gateway` is what those cores would serve if
+ * the gateway cost no CPU at all, PostgreSQL's and the load generator's share per request alone.
  *
  * Knobs: BENCH_READ_CODES (default 1,000,000), BENCH_READ_SECONDS, BENCH_READ_CONNECTIONS (32).
  * Needs PostgreSQL (TEST_POSTGRES_URL) and Redis (REDIS_URL). Ends with its verdict line.
@@ -29,7 +33,7 @@
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '@sid/shared/database';
@@ -41,6 +45,8 @@ import {
   callApi,
   freePort,
   intEnv,
+  postmasterPid,
+  processTreeCpuSeconds,
   sleep,
   startApp,
   tail,
@@ -170,7 +176,11 @@ async function main(): Promise<Verdict> {
     for (const workers of GATEWAY_WORKERS) {
       const { app, url } = workers === 1 ? { app: gateway, url: base } : await start(workers);
       log(`GATEWAY_WORKERS=${workers}`);
-      const measured = await measure(url, token, sample, `w${workers}_`, figures, ratios);
+      const measured = await measure(
+        { base: url, gatewayPid: app.pid, token, sample, prefix: `w${workers}_` },
+        figures,
+        ratios,
+      );
       if (
         workers === PRODUCTION_GATEWAY_WORKERS ||
         !GATEWAY_WORKERS.includes(PRODUCTION_GATEWAY_WORKERS)
@@ -238,15 +248,23 @@ async function makeCodes(
   }
 }
 
+interface Target {
+  base: string;
+  /** The gateway process (in cluster mode, the primary: its workers are counted with it). */
+  gatewayPid: number;
+  token: string;
+  sample: readonly string[];
+  /** Put before every figure's name. */
+  prefix: string;
+}
+
 /** The four shapes, one after the other, into `figures` and `ratios` (names after `prefix`). */
 async function measure(
-  base: string,
-  token: string,
-  sample: readonly string[],
-  prefix: string,
+  { base, gatewayPid, token, sample, prefix }: Target,
   figures: Record<string, number>,
   ratios: Record<string, number>,
 ): Promise<Record<string, Goal>> {
+  const postgresPid = await postmasterPid();
   let next = 0;
   const shapes: Record<Shape, CannonRequest> = {
     list: { path: '/items/unique_code?limit=100' },
@@ -275,7 +293,9 @@ async function measure(
         requests: [{ method: 'GET', ...request }],
       });
     await cannon(2);
+    const before = await cpuReading(gatewayPid, postgresPid);
     const result = await cannon(SECONDS);
+    const cpu = perRequest(before, await cpuReading(gatewayPid, postgresPid), result);
     // Counted, not fatal: a shape that times out under load is a figure too (and misses its goal).
     const failed = result.non2xx + result.errors + result.timeouts;
     const name = `${prefix}${shape}`;
@@ -283,6 +303,10 @@ async function measure(
     figures[`${name}_p50_ms`] = result.latency.p50;
     figures[`${name}_p99_ms`] = result.latency.p99;
     figures[`${name}_failed`] = failed;
+    figures[`${name}_gateway_cpu_ms`] = cpu.gateway;
+    figures[`${name}_postgres_cpu_ms`] = cpu.postgres;
+    figures[`${name}_loadgen_cpu_ms`] = cpu.loadGenerator;
+    figures[`${name}_rps_ceiling_without_gateway`] = cpu.ceiling;
     ratios[`${name}_vs_directus`] = result.requests.average / DIRECTUS[shape];
     goals[`${shape}_rps`] = { of: `${name}_vs_directus`, is: '>=', limit: 10 };
     goals[`${shape}_failed`] = { of: `${name}_failed`, is: '<=', limit: 0 };
@@ -292,8 +316,49 @@ async function measure(
       `${shape.padEnd(8)} ${result.requests.average.toFixed(0).padStart(6)} req/s ` +
         `(${ratios[`${name}_vs_directus`].toFixed(1)}x Directus), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed or timed out`,
     );
+    log(
+      `         CPU per request: gateway ${cpu.gateway.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms, ` +
+        `load generator ${cpu.loadGenerator.toFixed(2)} ms: with a gateway that cost nothing, ` +
+        `${availableParallelism()} cores would serve at most ${cpu.ceiling.toFixed(0)} req/s`,
+    );
   }
   return goals;
+}
+
+interface CpuReading {
+  gateway: number;
+  postgres: number;
+  loadGenerator: number;
+}
+
+/** CPU seconds used so far by the gateway, PostgreSQL and this process (autocannon runs here). */
+async function cpuReading(gatewayPid: number, postgresPid: number): Promise<CpuReading> {
+  const own = process.cpuUsage();
+  return {
+    gateway: await processTreeCpuSeconds(gatewayPid),
+    postgres: await processTreeCpuSeconds(postgresPid),
+    loadGenerator: (own.user + own.system) / 1e6,
+  };
+}
+
+/**
+ * CPU milliseconds per request of each part between two readings, and the req/s that the
+ * machine's cores would allow if the gateway's share were zero: what PostgreSQL and the load
+ * generator alone need bounds any gateway on this machine.
+ */
+function perRequest(
+  before: CpuReading,
+  after: CpuReading,
+  result: CannonResult,
+): CpuReading & { ceiling: number } {
+  const requests = Math.max(1, result.requests.total);
+  const ms = (part: keyof CpuReading) => ((after[part] - before[part]) * 1000) / requests;
+  const cpu = {
+    gateway: ms('gateway'),
+    postgres: ms('postgres'),
+    loadGenerator: ms('loadGenerator'),
+  };
+  return { ...cpu, ceiling: (availableParallelism() * 1000) / (cpu.postgres + cpu.loadGenerator) };
 }
 
 /** One request of the shape, checked to answer 200 with data, before it is measured. */
