@@ -1,3 +1,5 @@
+import { prepared } from '@sid/shared/database';
+
 export const INSERT_ACCOUNT = `INSERT INTO account (name) VALUES ($1) RETURNING id`;
 
 export const ACCOUNT_EXISTS = `SELECT 1 FROM account WHERE id = $1`;
@@ -13,8 +15,11 @@ export const USER_BY_EMAIL = `SELECT id, account FROM app_user WHERE email = $1`
 export const USER_FOR_LOGIN = `
   SELECT id, password_hash FROM app_user WHERE lower(email) = lower($1) AND status = 'active'`;
 
-/** The functions (AuthLookups migration) return the same whatever the connection runs as. */
-export const ACTIVE_USER_BY_ID = `SELECT id, account, role FROM active_user_by_id($1)`;
+/**
+ * The functions (AuthLookups migration) return the same whatever the connection runs as. Run on
+ * every request, so prepared once per connection.
+ */
+export const ACTIVE_USER_BY_ID = prepared(`SELECT id, account, role FROM active_user_by_id($1)`);
 
 export const USER_EXISTS = `SELECT 1 FROM app_user WHERE id = $1`;
 
@@ -29,8 +34,8 @@ export const UPDATE_USER_NAMES = `
 export const SET_PASSWORD = `
   UPDATE app_user SET password_hash = $2, date_updated = now() WHERE id = $1`;
 
-export const ACTIVE_USER_BY_TOKEN = `
-  SELECT id, account, role, permissions FROM active_user_by_token($1)`;
+export const ACTIVE_USER_BY_TOKEN = prepared(`
+  SELECT id, account, role, permissions FROM active_user_by_token($1)`);
 
 /** An admin's token is the configured one, and it is an active admin again. */
 export const RESET_ADMIN = `

@@ -2,7 +2,7 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
-import { currentTenant, inTenantTransaction } from '@sid/shared/database';
+import { currentTenant, inTenantTransaction, prepared } from '@sid/shared/database';
 import { ForbiddenError } from '@sid/shared/errors';
 import { Actor, CompiledQuery, QueryScope } from '@sid/shared/items';
 import {
@@ -229,13 +229,15 @@ export class ItemsReadService {
    * Admins read across accounts; a partner's reads run as the tenant role. Inside the partner's
    * request scope (TenantScopeInterceptor) every connection already is the tenant's, so the
    * statements go straight to the pool; elsewhere they run in one tenant transaction of their own.
+   * Each compiled shape is a prepared statement (its values are parameters): parsed and planned
+   * once per connection while the process has room for it.
    */
   private async reading<T>(actor: Actor, work: (run: RunQuery) => Promise<T>): Promise<T> {
     if (!this.asTenant(actor) || currentTenant() === actor.accountId) {
-      return work((sql, params) => this.db.query(sql, params));
+      return work((sql, params) => this.db.query(prepared(sql), params));
     }
     return inTenantTransaction(this.db, actor.accountId, (client) =>
-      work(async (sql, params) => (await client.query(sql, params)).rows),
+      work(async (sql, params) => (await client.query(prepared(sql), params)).rows),
     );
   }
 

@@ -51,6 +51,16 @@ export class AppConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * How many SQL texts each connection keeps as named prepared statements (the hot reads; see
+   * prepared-statements.ts). 0: none, for a transaction-mode pooler in front of PostgreSQL.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  DATABASE_PREPARED_STATEMENTS = 100;
+
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@sid/shared/config';
 import { dataSourceOptions } from './data-source';
+import { setPreparedStatementCapacity } from './prepared-statements';
 import { scopeConnections } from './tenant-scope';
 
 /**
@@ -14,10 +15,13 @@ import { scopeConnections } from './tenant-scope';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        autoLoadEntities: true,
-      }),
+      useFactory: (config: AppConfig) => {
+        setPreparedStatementCapacity(config.DATABASE_PREPARED_STATEMENTS);
+        return {
+          ...dataSourceOptions({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+          autoLoadEntities: true,
+        };
+      },
       // A partner request's connections run as its tenant (asTenant); everyone else's as the owner.
       dataSourceFactory: async (options) => scopeConnections(new DataSource(options!)),
     }),

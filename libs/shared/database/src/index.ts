@@ -7,6 +7,7 @@ export * from './audited.entity';
 export * from './data-error';
 export * from './tenant-transaction';
 export * from './tenant-scope';
+export * from './prepared-statements';
 export * from './insert-rows';
 export * from './cursor-rows';
 export * from './statistics';

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { namePreparedStatements } from './prepared-statements';
 import { TENANT_ROLE } from './tenant-transaction';
 
 /** Marks work that takes a connection as it is (see asAnyScope). */
@@ -60,13 +61,15 @@ export function connectionScope(client: PoolClient): string | undefined {
  * connection is reset only when the next borrower's scope differs (usually no round trip).
  *
  * Fails closed: if the settings cannot be applied, the connection is dropped and the borrower
- * gets the error, never a connection in the wrong scope.
+ * gets the error, never a connection in the wrong scope. Each lent connection also runs the texts
+ * marked `prepared` as named statements (prepared-statements.ts).
  */
 export function scopeConnections(dataSource: DataSource): DataSource {
   const driver = dataSource.driver as PostgresDriver;
   const obtain = driver.obtainMasterConnection.bind(driver);
   driver.obtainMasterConnection = async () => {
     const [client, release] = (await obtain()) as [PoolClient, (destroy?: Error) => void];
+    namePreparedStatements(client);
     const tenant = scope.getStore();
     if (tenant !== AS_IS && connectionTenant.get(client) !== tenant) {
       try {
