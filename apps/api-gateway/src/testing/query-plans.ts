@@ -1,6 +1,8 @@
-import { Client, PoolClient } from 'pg';
+import { Client, escapeLiteral, PoolClient, QueryConfig } from 'pg';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
 import { DataSource } from 'typeorm';
-import { connectionScope, inTenantTransaction } from '@sid/shared/database';
+import { connectionScope, inPgTransaction, inTenantTransaction } from '@sid/shared/database';
 
 /** One statement as the gateway sent it to PostgreSQL. */
 export interface SentQuery {
@@ -34,9 +36,10 @@ export async function captureQueries(work: () => Promise<unknown>): Promise<Sent
     .spyOn(Client.prototype as unknown as { query: ClientQuery }, 'query')
     .mockImplementation(function (this: Client, ...args: unknown[]) {
       const [config, values] = args;
-      const sql = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
+      const named = typeof config === 'string' ? null : (config as QueryConfig | null);
+      const sql = named ? named.text : config;
       if (typeof sql === 'string') {
-        const params = Array.isArray(values) ? values : [];
+        const params = Array.isArray(values) ? values : (named?.values ?? []);
         if (ENTERS_TENANT.test(sql)) tenantOf.set(this, String(params[0]));
         else if (ENDS_TRANSACTION.test(sql)) tenantOf.delete(this);
         else {
@@ -81,20 +84,49 @@ export interface PlanRules {
 }
 
 /**
- * `EXPLAIN (ANALYZE, FORMAT JSON)` of one sent statement with its own parameters (so the plan is
- * the custom plan the gateway's unnamed statement gets), run the way the statement ran: a
- * partner's inside `inTenantTransaction`, as the tenant role under its row-level security policies.
+ * Which plan of a statement to explain: `custom`, planned for its own parameters (what an unnamed
+ * statement gets, and a prepared one for its first runs), or `generic`, planned for any values
+ * (what PostgreSQL may keep for a prepared statement once it finds it no costlier).
  */
-export async function explain(db: DataSource, query: SentQuery): Promise<PlanNode> {
-  const statement = `EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`;
+export type PlanKind = 'custom' | 'generic';
+
+/** Names the generic plans' statements apart (a failed one stays prepared on its connection). */
+let explained = 0;
+
+/**
+ * `EXPLAIN (ANALYZE, FORMAT JSON)` of one sent statement with its own parameters, as its `kind`
+ * of plan, run the way the statement ran: a partner's inside `inTenantTransaction`, as the tenant
+ * role under its row-level security policies. The generic plan is the one `EXECUTE` of the
+ * statement, prepared, gets under `plan_cache_mode = force_generic_plan`.
+ */
+export async function explain(
+  db: DataSource,
+  query: SentQuery,
+  kind: PlanKind = 'custom',
+): Promise<PlanNode> {
   type Rows = { 'QUERY PLAN': { Plan: PlanNode }[] }[];
-  const rows: Rows = query.tenant
-    ? await inTenantTransaction(
-        db,
-        query.tenant,
-        async (client) => (await client.query(statement, query.params)).rows,
-      )
-    : await db.query(statement, query.params);
+  const run = async (client: PoolClient): Promise<Rows> => {
+    if (kind === 'custom') {
+      return (await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, query.params)).rows;
+    }
+    // EXECUTE takes no bind parameters: the values go in as literals, in the text form pg sends.
+    const name = `explained_${++explained}`;
+    await client.query(`PREPARE ${name} AS ${query.sql}`);
+    await client.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+    const args = query.params
+      .map((value) => {
+        const text = prepareValue(value) as string | null;
+        return text === null ? 'NULL' : escapeLiteral(text);
+      })
+      .join(', ');
+    const execute = `EXECUTE ${name}${args ? `(${args})` : ''}`;
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${execute}`);
+    await client.query(`DEALLOCATE ${name}`);
+    return rows;
+  };
+  const rows = query.tenant
+    ? await inTenantTransaction(db, query.tenant, run)
+    : await inPgTransaction(db, run);
   return rows[0]['QUERY PLAN'][0].Plan;
 }
 
@@ -111,6 +143,7 @@ export async function planProblems(
   db: DataSource,
   query: SentQuery,
   rules: PlanRules,
+  kind: PlanKind = 'custom',
 ): Promise<string[]> {
   const problems: string[] = [];
   const indexScans: PlanNode[] = [];
@@ -127,7 +160,7 @@ export async function planProblems(
     if (node['Index Name'] && node['Index Cond']) indexScans.push(node);
     node.Plans?.forEach(visit);
   };
-  visit(await explain(db, query));
+  visit(await explain(db, query, kind));
   for (const node of indexScans) {
     const index = await leadingColumn(db, node['Index Name'] as string);
     if (!index || index.table !== rules.table || index.column === null) continue;
