@@ -116,9 +116,17 @@ const USER_HZ = 100;
  * /proc/<pid>/stat, read after the command name, which may contain spaces.
  */
 export async function processCpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  const { fields } = parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+/**
+ * A /proc/<pid>/stat line: the command name between its parentheses (which it may contain too),
+ * and the fields after it, from field 3 (state) on.
+ */
+function parseStat(stat: string): { name: string; fields: string[] } {
+  const end = stat.lastIndexOf(')');
+  return { name: stat.slice(stat.indexOf('(') + 1, end), fields: stat.slice(end + 2).split(' ') };
 }
 
 interface ProcessStat {
@@ -136,8 +144,7 @@ async function processStats(): Promise<ProcessStat[]> {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
     if (!stat) continue; // it has exited meanwhile
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const { name, fields } = parseStat(stat);
     const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
     stats.push({ pid: Number(entry), ppid: Number(fields[1]), name, cpuSeconds: ticks / USER_HZ });
   }
@@ -145,23 +152,29 @@ async function processStats(): Promise<ProcessStat[]> {
 }
 
 /**
- * CPU seconds used so far by the process `pid` and all its descendants, those that have exited
- * included (a parent's cutime/cstime holds its reaped children's): a cluster-mode gateway with its
- * workers, or PostgreSQL's postmaster with every backend and parallel worker. Differences of two
- * readings are what the tree used in between.
+ * CPU seconds used so far by each process of `pids` and all its descendants, those that have
+ * exited included (a parent's cutime/cstime holds its reaped children's): a cluster-mode gateway
+ * with its workers, or PostgreSQL's postmaster with every backend and parallel worker. One
+ * reading of /proc for all of them; differences of two readings are what each tree used between.
  */
-export async function processTreeCpuSeconds(pid: number): Promise<number> {
+export async function processTreesCpuSeconds(...pids: number[]): Promise<number[]> {
   const stats = await processStats();
   const children = new Map<number, ProcessStat[]>();
-  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
-  let total = 0;
-  const queue = stats.filter((stat) => stat.pid === pid);
-  while (queue.length > 0) {
-    const stat = queue.pop() as ProcessStat;
-    total += stat.cpuSeconds;
-    queue.push(...(children.get(stat.pid) ?? []));
+  for (const stat of stats) {
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(stat);
+    else children.set(stat.ppid, [stat]);
   }
-  return total;
+  return pids.map((pid) => {
+    let total = 0;
+    const queue = stats.filter((stat) => stat.pid === pid);
+    while (queue.length > 0) {
+      const stat = queue.pop() as ProcessStat;
+      total += stat.cpuSeconds;
+      queue.push(...(children.get(stat.pid) ?? []));
+    }
+    return total;
+  });
 }
 
 /** The pid of the local PostgreSQL's postmaster: the `postgres` process whose parent is not one. */

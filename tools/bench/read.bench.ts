@@ -46,7 +46,7 @@ import {
   freePort,
   intEnv,
   postmasterPid,
-  processTreeCpuSeconds,
+  processTreesCpuSeconds,
   sleep,
   startApp,
   tail,
@@ -334,11 +334,8 @@ interface CpuReading {
 /** CPU seconds used so far by the gateway, PostgreSQL and this process (autocannon runs here). */
 async function cpuReading(gatewayPid: number, postgresPid: number): Promise<CpuReading> {
   const own = process.cpuUsage();
-  return {
-    gateway: await processTreeCpuSeconds(gatewayPid),
-    postgres: await processTreeCpuSeconds(postgresPid),
-    loadGenerator: (own.user + own.system) / 1e6,
-  };
+  const [gateway, postgres] = await processTreesCpuSeconds(gatewayPid, postgresPid);
+  return { gateway, postgres, loadGenerator: (own.user + own.system) / 1e6 };
 }
 
 /**

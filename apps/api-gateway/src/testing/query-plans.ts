@@ -1,8 +1,10 @@
 import { Client, escapeLiteral, PoolClient, QueryConfig } from 'pg';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
 import { DataSource } from 'typeorm';
 import { connectionScope, inPgTransaction, inTenantTransaction } from '@sid/shared/database';
+
+// pg's own conversion of a bind value to the text it sends (not exported from 'pg' itself).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
 
 /** One statement as the gateway sent it to PostgreSQL. */
 export interface SentQuery {
