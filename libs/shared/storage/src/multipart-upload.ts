@@ -14,6 +14,8 @@ export interface MultipartUploadOptions {
   bucket: string;
   key: string;
   contentType: string;
+  /** Stored as the object's `Content-Encoding` (the body is already coded so). */
+  contentEncoding?: string;
   /** Bytes per part (every part but the last); S3 wants at least 5 MiB. */
   partSize: number;
   /** Parts being sent at once. */
@@ -106,10 +108,15 @@ export class MultipartUpload {
 
   /** Starts sending `part[0, length)` as the next part; the buffer is freed once it is stored. */
   private async sendPart(part: Buffer, length: number): Promise<void> {
-    const { client, bucket, key, contentType } = this.options;
+    const { client, bucket, key, contentType, contentEncoding } = this.options;
     if (this.uploadId === undefined) {
       const created = await client.send(
-        new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }),
+        new CreateMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          ContentType: contentType,
+          ContentEncoding: contentEncoding,
+        }),
       );
       if (!created.UploadId) throw new Error(`No upload id for ${key}`);
       this.uploadId = created.UploadId;
@@ -138,7 +145,7 @@ export class MultipartUpload {
   }
 
   private async putWhole(bytes: Buffer): Promise<void> {
-    const { bucket, key, contentType } = this.options;
+    const { bucket, key, contentType, contentEncoding } = this.options;
     await this.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -146,6 +153,7 @@ export class MultipartUpload {
         Body: bytes,
         ContentLength: bytes.length,
         ContentType: contentType,
+        ContentEncoding: contentEncoding,
       }),
     );
   }

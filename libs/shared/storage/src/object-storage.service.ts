@@ -12,7 +12,9 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger } from '@nestjs/common';
-import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { pipeline, Readable, Transform, TransformCallback } from 'node:stream';
+import { constants as zlib, createGunzip, createGzip } from 'node:zlib';
 import { MultipartUpload } from './multipart-upload';
 import { ObjectNotFoundError } from './object-not-found.exception';
 import { StorageOptions } from './storage.config';
@@ -21,17 +23,39 @@ import { StorageOptions } from './storage.config';
 export const UPLOAD_PART_SIZE = 8 * 1024 * 1024;
 export const UPLOAD_QUEUE_SIZE = 2;
 
+/** How an object's bytes are stored: as they are, or gzip-compressed (`Content-Encoding: gzip`). */
+export type ContentEncoding = 'identity' | 'gzip';
+
+export interface UploadOptions {
+  /**
+   * `gzip`: the body is compressed on the way to the store and the object carries
+   * `Content-Encoding: gzip`, so that HTTP clients reading it (a presigned URL, a browser)
+   * decompress it themselves. `size` and `checksum` still describe the body as given.
+   */
+  contentEncoding?: ContentEncoding;
+}
+
 export interface UploadResult {
-  /** Bytes stored. */
+  /** Bytes of the body as given. */
   size: number;
-  /** sha256 of the stored bytes, lowercase hex. */
+  /** sha256 of the body as given, lowercase hex. */
   checksum: string;
+  /** Bytes in the store: `size`, unless compressed. */
+  storedSize: number;
 }
 
 export interface StoredObject {
   body: Readable;
+  /** Bytes `body` yields, when known (not for an object decompressed on the way). */
   size?: number;
   contentType?: string;
+  /** The coding of `body`'s bytes: `gzip` only when the object was read without decoding. */
+  contentEncoding: ContentEncoding;
+}
+
+export interface ReadOptions {
+  /** `false`: a compressed object's bytes as stored. Default: decompressed. */
+  decode?: boolean;
 }
 
 /** One object of a listing. */
@@ -135,32 +159,56 @@ export class ObjectStorage {
    * measuring its size and sha256 on the way through (`MultipartUpload`: one hash and one copy
    * per byte). On any failure, of the source or of the store, the multipart upload is aborted,
    * the source destroyed, and the first error rethrown; no object is left at `key`.
+   *
+   * With `contentEncoding: 'gzip'` the body is measured as given, then compressed (zlib's fastest
+   * level, on libuv's thread pool) into the upload.
    */
-  async upload(key: string, body: Readable, contentType: string): Promise<UploadResult> {
+  async upload(
+    key: string,
+    body: Readable,
+    contentType: string,
+    options: UploadOptions = {},
+  ): Promise<UploadResult> {
     // The source's own error is the one worth reporting (not what its failure causes later).
     let sourceError: unknown;
     body.on('error', (error) => {
       sourceError ??= error;
     });
+    const gzip = options.contentEncoding === 'gzip';
     const upload = new MultipartUpload({
       client: this.client,
       bucket: this.bucket,
       key,
       contentType,
+      contentEncoding: gzip ? 'gzip' : undefined,
       partSize: UPLOAD_PART_SIZE,
       queueSize: UPLOAD_QUEUE_SIZE,
     });
+    const meter = gzip ? new ContentMeter() : undefined;
+    const stored = meter
+      ? pipeline(
+          body,
+          meter,
+          createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: 64 * 1024 }),
+          () => undefined,
+        )
+      : body;
     try {
-      const { size, checksum } = await upload.run(body);
-      return { size, checksum };
+      const { size, checksum } = await upload.run(stored);
+      if (meter) return { size: meter.size, checksum: meter.checksum(), storedSize: size };
+      return { size, checksum, storedSize: size };
     } catch (error) {
       if (upload.uploadId) await this.abortMultipartUpload(key, upload.uploadId);
       throw sourceError ?? error;
     }
   }
 
-  /** @throws ObjectNotFoundError when there is no such key. */
-  async getStream(key: string): Promise<StoredObject> {
+  /**
+   * The object's content, decompressed on the way when it is stored gzip-compressed (unless
+   * `decode: false`).
+   * @throws ObjectNotFoundError when there is no such key.
+   */
+  async getStream(key: string, options: ReadOptions = {}): Promise<StoredObject> {
     try {
       const response = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: key }),
@@ -168,10 +216,17 @@ export class ObjectStorage {
       if (!(response.Body instanceof Readable)) {
         throw new Error(`Unexpected body type for ${key}: not a Node.js Readable`);
       }
-      return {
+      const stored = {
         body: response.Body,
         size: response.ContentLength,
         contentType: response.ContentType,
+      };
+      if (response.ContentEncoding !== 'gzip') return { ...stored, contentEncoding: 'identity' };
+      if (options.decode === false) return { ...stored, contentEncoding: 'gzip' };
+      return {
+        body: pipeline(stored.body, createGunzip(), () => undefined),
+        contentType: stored.contentType,
+        contentEncoding: 'identity',
       };
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key);
@@ -294,6 +349,22 @@ export class ObjectStorage {
         `Could not abort multipart upload ${uploadId} of ${key}: ${(error as Error).message}`,
       );
     }
+  }
+}
+
+/** Counts and hashes the bytes passing through, unchanged. */
+class ContentMeter extends Transform {
+  size = 0;
+  private readonly hash = createHash('sha256');
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    callback(null, chunk);
+  }
+
+  checksum(): string {
+    return this.hash.digest('hex');
   }
 }
 
