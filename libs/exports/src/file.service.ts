@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
-import { ObjectStorage, StoredObject } from '@sid/shared/storage';
+import { ObjectStorage, ReadOptions, StoredObject } from '@sid/shared/storage';
 import { FileEntity } from './file.entity';
 
 /** How long a URL from `presignedUrl` works: long enough to start a download, no longer. */
@@ -24,9 +24,14 @@ export class FileService {
     private readonly storage: ObjectStorage,
   ) {}
 
-  async open(actor: Actor, id: string): Promise<{ file: FileEntity; content: StoredObject }> {
+  /** The file and its content (decompressed, unless `decode: false`: see ObjectStorage). */
+  async open(
+    actor: Actor,
+    id: string,
+    options: ReadOptions = {},
+  ): Promise<{ file: FileEntity; content: StoredObject }> {
     const file = await this.find(actor, id);
-    return { file, content: await this.storage.getStream(file.storage_key) };
+    return { file, content: await this.storage.getStream(file.storage_key, options) };
   }
 
   /**

@@ -1,4 +1,9 @@
-import { ListObjectsV2Command, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -8,9 +13,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { escapeLiteral } from 'pg';
 import { DataSource } from 'typeorm';
-import { ConfigModule } from '@sid/shared/config';
+import { AppConfig, ConfigModule } from '@sid/shared/config';
 import { DatabaseModule, runMigrations } from '@sid/shared/database';
 import { ForbiddenError } from '@sid/shared/errors';
 import { Actor } from '@sid/shared/items';
@@ -157,6 +163,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   jest.restoreAllMocks();
+  if (moduleRef) moduleRef.get(AppConfig).EXPORT_CONTENT_ENCODING = 'gzip';
   await db?.query(`DROP TRIGGER IF EXISTS refuse_files ON file`);
 });
 
@@ -527,7 +534,7 @@ describe('ReservationExportService: formats read back', () => {
 });
 
 describe('ReservationExportService: the file, once', () => {
-  it('records name, type, size and sha256 of the stored object, and completes the reservation', async () => {
+  it('records name, type, size and sha256 of the document, stores it compressed, and completes the reservation', async () => {
     const id = await seedReservation({
       export_type: 'csv',
       codes: plainCodes(50),
@@ -546,6 +553,10 @@ describe('ReservationExportService: the file, once', () => {
       uploaded_by: user,
     });
     expect(file.storage_key).toBe(`exports/${account}/${id}/${file.id}.csv`);
+    const stored = await storage.getStream(file.storage_key, { decode: false });
+    expect(stored.contentEncoding).toBe('gzip');
+    expect(gunzipSync(await readAll(stored.body))).toEqual(bytes);
+    expect(stored.size).toBeLessThan(bytes.length / 2);
     expect(await reservationRow(id)).toMatchObject({ status: 'complete', export_file: file.id });
     expect(await objectsOf(id)).toEqual([file.storage_key]);
     // Both events were recorded with the completion (the outbox), naming the file.
@@ -608,7 +619,8 @@ describe('ReservationExportService: failures leave no file row pointing nowhere'
   });
 
   it('a multipart upload refused midway: rethrown, no row, no object, the COPY stopped; the retry succeeds', async () => {
-    // About 12 MB of CSV: two 8 MiB parts.
+    // About 12 MB of CSV, stored as it is: two 8 MiB parts (compressed, it would be one PUT).
+    moduleRef.get(AppConfig).EXPORT_CONTENT_ENCODING = 'identity';
     const id = await seedReservation({
       export_type: 'csv',
       codes: plainCodes(70_000),
@@ -642,6 +654,27 @@ describe('ReservationExportService: failures leave no file row pointing nowhere'
     const { text } = await exportAndDownload(id);
     expect(parseCsvRows(text)).toHaveLength(70_000);
     expect(await fileRowsOf(id)).toHaveLength(1);
+  });
+
+  it('a compressed upload refused by the store: rethrown, no row, no object, the COPY stopped', async () => {
+    const id = await seedReservation({ export_type: 'xml', codes: plainCodes(70_000) });
+    const send = S3Client.prototype.send;
+    jest.spyOn(S3Client.prototype, 'send').mockImplementation(function (
+      this: S3Client,
+      ...args: Parameters<S3Client['send']>
+    ) {
+      if (args[0] instanceof PutObjectCommand || args[0] instanceof UploadPartCommand) {
+        return Promise.reject(new Error('S3 refused the object'));
+      }
+      return (send as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    } as S3Client['send']);
+
+    await expect(service.run(id)).rejects.toThrow('S3 refused the object');
+
+    expect(await fileRowsOf(id)).toEqual([]);
+    expect(await objectsOf(id)).toEqual([]);
+    expect(await reservationRow(id)).toMatchObject({ status: 'in_progress', export_file: null });
+    await expectNoCopyRunning();
   });
 
   it('a stalled upload stalls the COPY: rows are read only as fast as the upload takes them', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '@sid/shared/config';
 import { inPgTransaction, withStreamingPgClient } from '@sid/shared/database';
 import { EventOutboxRepository } from '@sid/shared/events';
 import { codesExported } from '@sid/shared/observability';
@@ -22,7 +23,9 @@ export const EXPORT_KEY_PREFIX = 'exports/';
  * Writes the export file of a reservation that holds all its codes, then completes it.
  *
  * One `COPY ... TO STDOUT` streams the codes, serialized by PostgreSQL (`exportRowsCopy`), through
- * `ExportDocumentStream` (prologue and epilogue) into one multipart upload: the stream pauses
+ * `ExportDocumentStream` (prologue and epilogue) into one multipart upload, gzip-compressed unless
+ * `EXPORT_CONTENT_ENCODING` says otherwise (the file row's size and sha256 are the document's as
+ * downloaded, not the compressed object's): the stream pauses
  * whenever the upload is behind, so memory stays at a few upload parts whatever the size. Only
  * once the object is stored are the `file` row written and the reservation completed, in one
  * transaction under the reservation's row lock.
@@ -42,6 +45,7 @@ export class ReservationExportService {
     private readonly files: FileRepository,
     private readonly outbox: EventOutboxRepository,
     private readonly storage: ObjectStorage,
+    private readonly config: AppConfig,
   ) {}
 
   async run(reservationId: string): Promise<ExportOutcome> {
@@ -130,6 +134,7 @@ export class ReservationExportService {
         key,
         document,
         EXPORT_CONTENT_TYPES[reservation.export_type],
+        { contentEncoding: this.config.EXPORT_CONTENT_ENCODING },
       );
       await copied;
       return { uploaded, rows: document.rows };

@@ -179,6 +179,14 @@ export class AppConfig {
   @Min(600_000)
   EXPORT_OBJECT_GRACE_MS = 3_600_000;
 
+  /**
+   * How export files are stored: `gzip` (compressed, with `Content-Encoding: gzip`; a million
+   * codes as JSON is about 345 MB as it is and under 30 MB so) or `identity` (as they are).
+   * `/assets/<id>` serves either to any client (see FilesController).
+   */
+  @IsIn(['gzip', 'identity'])
+  EXPORT_CONTENT_ENCODING: 'gzip' | 'identity' = 'gzip';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
