@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ReservationExportService } from '@sid/exports';
+import { AppConfig } from '@sid/shared/config';
 import { LocalS3, startLocalS3 } from '@sid/shared/testing';
 import { createGatewayTestApp, GatewayTestApp } from '../testing/gateway-test-app';
 
@@ -35,36 +36,45 @@ describe('files and assets API', () => {
       .send({ email: 'printer@example.com', first_name: 'Pat', account_name: 'Printer Co' })
       .expect(200);
     partner = { token: created.body.data.token, account: created.body.data.account };
-
-    // A reservation of the admin's account holding its codes, exported by the real service.
-    const db = gateway.app.get(DataSource);
     await http
       .post('/items/product')
       .set(auth(gateway.adminToken))
       .send({ gtin: GTIN })
       .expect(200);
+
+    fileId = await exportedFile('PO 7 "north"');
+    const response = await http
+      .get(`/assets/${fileId}`)
+      .set(auth(gateway.adminToken))
+      .set('Accept-Encoding', 'identity')
+      .expect(200);
+    content = Buffer.from(response.text);
+  });
+
+  /** A reservation of the admin's account holding 3 codes, exported by the real service. */
+  async function exportedFile(reference: string): Promise<string> {
+    const db = gateway.app.get(DataSource);
     const [{ account }] = await db.query(
       `SELECT account FROM app_user WHERE email = 'admin@example.com'`,
     );
     const [{ id }] = await db.query(
       `INSERT INTO code_reservation (account, product, quantity, quantity_reserved, status, reference_id)
-       VALUES ($1, $2, 3, 3, 'in_progress', 'PO 7 "north"') RETURNING id`,
-      [account, `/01/${GTIN}`],
+       VALUES ($1, $2, 3, 3, 'in_progress', $3) RETURNING id`,
+      [account, `/01/${GTIN}`, reference],
     );
     await db.query(
       `INSERT INTO unique_code (account, type, product, reservation, status, code, digital_link)
-       SELECT $1, 'sgtin', $2, $3, 'reserved', c, 'https://id.test.example/01/${GTIN}/21/' || c
+       SELECT $1, 'sgtin', $2, $3, 'reserved', $4 || c, 'https://id.test.example/01/${GTIN}/21/' || $4 || c
        FROM unnest(ARRAY['A1', 'B2', 'C3']) AS c`,
-      [account, `/01/${GTIN}`, id],
+      [account, `/01/${GTIN}`, id, reference.slice(0, 2)],
     );
     expect(await gateway.app.get(ReservationExportService).run(id)).toBe('exported');
-    [{ export_file: fileId }] = await db.query(
+    const [{ export_file }] = await db.query(
       `SELECT export_file FROM code_reservation WHERE id = $1`,
       [id],
     );
-    const response = await http.get(`/assets/${fileId}`).set(auth(gateway.adminToken)).expect(200);
-    content = Buffer.from(response.text);
-  });
+    return export_file;
+  }
 
   afterAll(async () => {
     await gateway?.close();
@@ -73,7 +83,11 @@ describe('files and assets API', () => {
   });
 
   it('streams the content with its type, size, checksum and name', async () => {
-    const response = await http.get(`/assets/${fileId}`).set(auth(gateway.adminToken)).expect(200);
+    const response = await http
+      .get(`/assets/${fileId}`)
+      .set(auth(gateway.adminToken))
+      .set('Accept-Encoding', 'identity')
+      .expect(200);
 
     const lines = response.text.split('\r\n');
     expect(lines[0]).toBe(
@@ -84,11 +98,12 @@ describe('files and assets API', () => {
         .slice(1, -1)
         .map((line) => line.split(',')[0])
         .sort(),
-    ).toEqual(['A1', 'B2', 'C3']);
+    ).toEqual(['POA1', 'POB2', 'POC3']);
     expect(lines.at(-1)).toBe('');
-    expect(Buffer.from(response.text)).toEqual(content);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-encoding']).toBeUndefined();
     expect(response.headers['content-length']).toBe(String(content.length));
+    expect(response.headers.vary).toBe('Accept-Encoding');
     expect(response.headers['content-disposition']).toBe('inline; filename="PO_7_north_.csv"');
     expect(response.headers.etag).toBe(`"${createHash('sha256').update(content).digest('hex')}"`);
 
@@ -105,6 +120,48 @@ describe('files and assets API', () => {
       type: 'text/csv; charset=utf-8',
       filesize: content.length,
     });
+  });
+
+  it('gives a caller that accepts gzip the stored compressed bytes, marked so', async () => {
+    const response = await http
+      .get(`/assets/${fileId}`)
+      .set(auth(gateway.adminToken))
+      .set('Accept-Encoding', 'gzip, deflate, br')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(response.headers.vary).toBe('Accept-Encoding');
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers.etag).toBe(
+      `"${createHash('sha256').update(content).digest('hex')}-gzip"`,
+    );
+    // superagent decompresses what it is told is gzip: the body is the content either way.
+    expect(response.body).toEqual(content);
+  });
+
+  it('serves a file stored uncompressed as it is', async () => {
+    const config = gateway.app.get(AppConfig);
+    config.EXPORT_CONTENT_ENCODING = 'identity';
+    try {
+      const plainId = await exportedFile('XY plain');
+      const response = await http
+        .get(`/assets/${plainId}`)
+        .set(auth(gateway.adminToken))
+        .set('Accept-Encoding', 'gzip')
+        .expect(200);
+      expect(response.headers['content-encoding']).toBeUndefined();
+      expect(response.headers.vary).toBeUndefined();
+      expect(response.text).toContain('\r\nXYA1,');
+      expect(response.headers['content-length']).toBe(String(Buffer.byteLength(response.text)));
+    } finally {
+      config.EXPORT_CONTENT_ENCODING = 'gzip';
+    }
   });
 
   it('is refused to callers who may not read the reservation, and to anonymous ones', async () => {
@@ -130,6 +187,8 @@ describe('files and assets API', () => {
     expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
     const fetched = await fetch(location);
     expect(fetched.status).toBe(200);
+    // The stored object, as stored: fetch decompresses it, as browsers do.
+    expect(fetched.headers.get('content-encoding')).toBe('gzip');
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(content);
 
     await http.get(`/assets/${fileId}?redirect=0`).set(auth(gateway.adminToken)).expect(200);

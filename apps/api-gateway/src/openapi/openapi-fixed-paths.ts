@@ -213,13 +213,21 @@ export function fixedPaths(): OpenAPIV3.PathsObject {
           {
             name: 'redirect',
             in: 'query',
-            description: 'Present (not 0/false): 302 to a presigned URL valid 5 minutes.',
+            description:
+              'Present (not 0/false): 302 to a presigned URL valid 5 minutes, which serves the object as stored (export files: Content-Encoding gzip).',
             schema: { type: 'string' },
           },
         ],
         responses: {
           '200': {
-            description: 'The content',
+            description:
+              'The content. Export files are stored gzip-compressed: a caller whose Accept-Encoding allows gzip gets them with Content-Encoding gzip, any other the decompressed document.',
+            headers: {
+              'Content-Encoding': {
+                description: 'gzip when the stored compressed bytes are sent as they are',
+                schema: { type: 'string', enum: ['gzip'] },
+              },
+            },
             content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
           },
           '302': { description: 'To a presigned URL of the object' },
