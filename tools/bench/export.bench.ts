@@ -18,6 +18,10 @@
  *   - node_format_<f>: the raw COPY parsed in Node.js and formatted by the format's serializer
  *     (`formats/`) into a null sink: the alternative to formatting in PostgreSQL.
  *
+ * Exports are stored as the worker stores them by default, gzip-compressed (EXPORT_CONTENT_ENCODING;
+ * BENCH_EXPORT_ENCODING=identity measures them stored as they are). `<format>_stored_bytes` is what
+ * reached the store, `<format>_bytes` the document a caller downloads.
+ *
  * Each export run follows a baseline run, so that both see the same load on a shared machine;
  * a format's ratio is the median of its BENCH_RUNS (default 3) exports over the median of the
  * baselines run with them. The figures for the record are single runs (BENCH_INFO_RUNS).
@@ -145,10 +149,16 @@ async function main(): Promise<Verdict> {
         ...storeEnv(store, BUCKET),
         LINK_DOMAIN: LINK_HOST,
         LOG_LEVEL: 'warn',
+        ...(process.env.BENCH_EXPORT_ENCODING
+          ? { EXPORT_CONTENT_ENCODING: process.env.BENCH_EXPORT_ENCODING }
+          : {}),
       },
     };
     try {
-      log(`database ${database.name}, store ${store.name}, ${CODES} codes, ${RUNS} runs each`);
+      log(
+        `database ${database.name}, store ${store.name}, ${CODES} codes, ${RUNS} runs each, ` +
+          `exports stored ${process.env.BENCH_EXPORT_ENCODING ?? 'as the worker defaults (gzip)'}`,
+      );
       ctx.reservation = await seed(client);
       await client.query('VACUUM ANALYZE');
       await client.query('CHECKPOINT').catch(() => undefined);
@@ -192,6 +202,7 @@ async function measure(ctx: Context): Promise<Verdict> {
     figures[`${format}_seconds`] = run.seconds;
     figures[`${format}_baseline_seconds`] = run.baselineSeconds;
     figures[`${format}_bytes`] = run.bytes;
+    figures[`${format}_stored_bytes`] = run.storedBytes;
     figures[`${format}_worker_peak_rss_mb`] = run.peakRss / 2 ** 20;
     ratios[format] = run.seconds / run.baselineSeconds;
     // For the record: the export's bytes per second against the baseline's. A format writes
@@ -347,6 +358,8 @@ interface ExportRuns {
   /** The baseline, run just before each export so that both see the same load. */
   baselineSeconds: number;
   bytes: number;
+  /** What reached the store (less than `bytes` when compressed). */
+  storedBytes: number;
   peakRss: number;
 }
 
@@ -368,6 +381,7 @@ async function exportRuns(ctx: Context, format: Format): Promise<ExportRuns> {
   });
   const storage = new ObjectStorage({ ...ctx.store.options, bucket: BUCKET });
   const sizes = new Set<number>();
+  const stored: number[] = [];
   const baselines: number[] = [];
   const exports: number[] = [];
   try {
@@ -381,6 +395,7 @@ async function exportRuns(ctx: Context, format: Format): Promise<ExportRuns> {
           key = file.key;
         }),
       );
+      stored.push((await storage.head(key))?.size ?? Number.NaN);
       // Keep the store's disk from filling with copies of the same file.
       await storage.delete(key);
     }
@@ -388,8 +403,12 @@ async function exportRuns(ctx: Context, format: Format): Promise<ExportRuns> {
     const seconds = logged(`${format} export end to end`, exports);
     if (sizes.size !== 1) throw new Error(`${format} exports differ in size: ${[...sizes]}`);
     const rss = await peakRss(worker.pid);
-    log(`${format}: ${[...sizes][0]} bytes, worker peak RSS ${(rss / 2 ** 20).toFixed(1)} MB`);
-    return { seconds, baselineSeconds, bytes: [...sizes][0], peakRss: rss };
+    const storedBytes = percentile(stored, 50);
+    log(
+      `${format}: ${[...sizes][0]} bytes (${storedBytes} stored), ` +
+        `worker peak RSS ${(rss / 2 ** 20).toFixed(1)} MB`,
+    );
+    return { seconds, baselineSeconds, bytes: [...sizes][0], storedBytes, peakRss: rss };
   } finally {
     storage.close();
     await queue.close();
