@@ -12,9 +12,9 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { pipeline, Readable, Transform, TransformCallback } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { constants as zlib, createGunzip, createGzip } from 'node:zlib';
+import { ContentMeter } from './content-meter';
 import { MultipartUpload } from './multipart-upload';
 import { ObjectNotFoundError } from './object-not-found.exception';
 import { StorageOptions } from './storage.config';
@@ -349,22 +349,6 @@ export class ObjectStorage {
         `Could not abort multipart upload ${uploadId} of ${key}: ${(error as Error).message}`,
       );
     }
-  }
-}
-
-/** Counts and hashes the bytes passing through, unchanged. */
-class ContentMeter extends Transform {
-  size = 0;
-  private readonly hash = createHash('sha256');
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    callback(null, chunk);
-  }
-
-  checksum(): string {
-    return this.hash.digest('hex');
   }
 }
 
