@@ -34,8 +34,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * tools/bench/reserve.bench.ts). One statement also reads one consistent snapshot.
  *
  * Every row takes a fast path (plain concatenation) unless one of its free-text values (code,
- * digital link, EPC join key, blacklist reason) holds a character the format must escape: one
- * cheap test per row, and the full escaping only for the rows that need it. `type` and `status`
+ * digital link, EPC join key, blacklist reason) holds a character the format must escape, and
+ * the full escaping only the rows that need it. Which rows those are, PostgreSQL computed when
+ * the row was written (`unique_code.plain_text`, see the ExportPlainText migration): only rows
+ * it does not call plain take the format's own test. `type` and `status`
  * are CHECK-constrained keywords, `activation_status` a digit 0-2, `product` a `/01/<14 digits>`
  * key and `reservation` a UUID, so they never need it.
  * The values that are the same on every row (reservation, reference_id, url_suffix) are escaped
@@ -102,7 +104,7 @@ function csvRow(c: RowColumns, of: ExportRowsOf): string {
       c.activation_status,
       `coalesce(${cell(c.blacklist_reason)}, '')`,
     ].join(` || ',' || `) + ` || ${tail}`;
-  return `CASE WHEN ${special} THEN ${row(csvCellSql)} ELSE ${row((v) => v)} END`;
+  return `CASE WHEN ${needsEscaping(special, of)} THEN ${row(csvCellSql)} ELSE ${row((v) => v)} END`;
 }
 
 /** First characters that make a spreadsheet read a cell as a formula: = + - @ TAB CR. */
@@ -139,7 +141,7 @@ function jsonRow(c: RowColumns, of: ExportRowsOf): string {
       `${lit(',"blacklist_reason":')} || coalesce(${string(c.blacklist_reason)}, 'null')`,
       tail,
     ].join(' || ');
-  return `CASE WHEN ${special} THEN ${row((v) => `to_json(${v})::text`)} ELSE ${row((v) => `'"' || ${v} || '"'`)} END`;
+  return `CASE WHEN ${needsEscaping(special, of)} THEN ${row((v) => `to_json(${v})::text`)} ELSE ${row((v) => `'"' || ${v} || '"'`)} END`;
 }
 
 /**
@@ -170,7 +172,7 @@ function xmlRow(c: RowColumns, of: ExportRowsOf): string {
       `coalesce('<blacklist_reason>' || ${text(c.blacklist_reason)} || '</blacklist_reason>', '')`,
       tail,
     ].join(' || ');
-  return `CASE WHEN ${special} THEN ${row(xmlTextSql)} ELSE ${row((v) => v)} END`;
+  return `CASE WHEN ${needsEscaping(special, of)} THEN ${row(xmlTextSql)} ELSE ${row((v) => v)} END`;
 }
 
 const XML_REPLACEMENTS: readonly [string, string][] = [
@@ -190,6 +192,22 @@ function xmlTextSql(value: string): string {
     (expression, [from, to]) => `replace(${expression}, ${lit(from)}, ${lit(to)})`,
     allowed,
   );
+}
+
+/**
+ * When a row takes the escaping path: when the format's own test (`special`) finds something,
+ * asked only of rows that `plain_text` does not call plain. That flag knows the row's own values,
+ * not the url_suffix the fast path appends as it is: a suffix that is not plain itself leaves
+ * every row to the format's test.
+ */
+function needsEscaping(special: string, of: ExportRowsOf): string {
+  if (of.url_suffix && !isPlainText(of.url_suffix)) return special;
+  return `NOT c.plain_text AND (${special})`;
+}
+
+/** `unique_code.plain_text` of one value, in JavaScript (the ExportPlainText migration). */
+function isPlainText(value: string): boolean {
+  return !/[\x01-\x1f"\\&<>',\uFFFE\uFFFF]/.test(value) && !/^[=+\-@]/.test(value);
 }
 
 /** The row's free-text values in one string, to test once whether any needs escaping. */

@@ -33,7 +33,14 @@ import { ExportDocumentStream } from './export-document.stream';
 import { ExportsModule } from './exports.module';
 import { FileRepository } from './file.repository';
 import { FileService } from './file.service';
-import { createExportSerializer, EXPORT_COLUMNS, ExportRow, ExportType } from './formats';
+import {
+  createExportSerializer,
+  csvCell,
+  escapeXml,
+  EXPORT_COLUMNS,
+  ExportRow,
+  ExportType,
+} from './formats';
 import { serialize } from './formats/export-row.fixtures';
 import { ExportObjectSweepService } from './export-object-sweep.service';
 import { ReservationExportService } from './reservation-export.service';
@@ -214,6 +221,41 @@ function nastyCodes(): SeedCode[] {
     activation_status: (i % 3) as 0 | 1 | 2,
     blacklist_reason: i % 2 === 0 ? value : null,
   }));
+}
+
+/**
+ * One code per character and place: each of U+0001-U+007F and a few beyond, at the start and in
+ * the middle of each free-text value in turn (code, link, join key, blacklist reason), the other
+ * values plain. Whether a row is plain is PostgreSQL's to say (`plain_text`); these rows check it
+ * against the serializers, character by character.
+ */
+function characterCodes(): SeedCode[] {
+  const tag = (serial++).toString(36);
+  const characters = [
+    ...Array.from({ length: 0x7f }, (_, i) => String.fromCharCode(i + 1)),
+    ...['\u0085', '\u00a0', 'é', '\u2028', '\uFFFD', '\uFFFE', '\uFFFF', '😀'],
+  ];
+  const places: [string, (value: string, ch: string) => string][] = [
+    ['s', (value, ch) => ch + value],
+    ['m', (value, ch) => value.slice(0, 1) + ch + value.slice(1)],
+  ];
+  return characters.flatMap((ch, i) =>
+    places.flatMap(([place, put]) => {
+      const code = `K${tag}x${i}${place}`;
+      const plain = { digital_link: LINK + code, epc_join_key: code, status: 'reserved' as const };
+      return [
+        { ...plain, code: put(`${code}c`, ch) },
+        { ...plain, code: `${code}l`, digital_link: put(`${LINK}${code}l`, ch) },
+        { ...plain, code: `${code}e`, epc_join_key: put(`${code}e`, ch) },
+        {
+          ...plain,
+          code: `${code}b`,
+          activation_status: 2 as const,
+          blacklist_reason: put('reason', ch),
+        },
+      ];
+    }),
+  );
 }
 
 /** A reservation `in_progress` that holds all of `codes` (written directly, as a claim leaves it). */
@@ -494,13 +536,70 @@ describe('ReservationExportService: formats read back', () => {
     expect(xmlAsRows(document).find((r) => r.code.startsWith('x&lt;y #'))).toBeDefined();
   });
 
-  it.each(['csv', 'json', 'xml'] as const)(
-    '%s: byte for byte what the reference serializer writes for the same rows',
-    async (type) => {
+  it('plain_text is true exactly for the rows whose values no format escapes, also after updates', async () => {
+    const id = await seedReservation({
+      export_type: 'csv',
+      codes: [...characterCodes(), ...nastyCodes(), ...plainCodes(20)],
+    });
+    const [plainOne] = await db.query(
+      `SELECT code FROM unique_code WHERE reservation = $1 AND plain_text LIMIT 1`,
+      [id],
+    );
+    const [escapedOne] = await db.query(
+      `SELECT code FROM unique_code WHERE reservation = $1 AND NOT plain_text
+         AND blacklist_reason LIKE 'r%<%' LIMIT 1`,
+      [id],
+    );
+    // Writing a reason with markup into a plain row, and a plain reason over the markup.
+    await db.query(`UPDATE unique_code SET blacklist_reason = 'x<y' WHERE code = $1`, [
+      plainOne.code,
+    ]);
+    await db.query(`UPDATE unique_code SET blacklist_reason = 'damaged' WHERE code = $1`, [
+      escapedOne.code,
+    ]);
+
+    const rows: (Record<'code' | 'digital_link', string> &
+      Record<'epc_join_key' | 'blacklist_reason', string | null> & { plain_text: boolean })[] =
+      await db.query(
+        `SELECT code, digital_link, epc_join_key, blacklist_reason, plain_text
+         FROM unique_code WHERE reservation = $1`,
+        [id],
+      );
+    const escaped = (value: string | null) =>
+      value !== null &&
+      (csvCell(value) !== value ||
+        JSON.stringify(value) !== `"${value}"` ||
+        escapeXml(value) !== value);
+    const wrong = rows.filter(
+      (row) =>
+        row.plain_text ===
+        [row.code, row.digital_link, row.epc_join_key, row.blacklist_reason].some(escaped),
+    );
+    expect(wrong).toEqual([]);
+    const plain = new Map(rows.map((row) => [row.code, row.plain_text]));
+    expect([plain.get(plainOne.code), plain.get(escapedOne.code)]).toEqual([false, true]);
+    // Both kinds are there in numbers: characters that need nothing, and those that do.
+    expect(rows.filter((row) => row.plain_text).length).toBeGreaterThan(300);
+    expect(rows.filter((row) => !row.plain_text).length).toBeGreaterThan(300);
+  });
+
+  it.each(
+    (['csv', 'json', 'xml'] as const).flatMap((type) =>
+      (['a suffix that needs escaping', 'a plain suffix', 'no suffix'] as const).map(
+        (suffix) => [type, suffix] as const,
+      ),
+    ),
+  )(
+    '%s with %s: byte for byte what the reference serializer writes for the same rows',
+    async (type, suffix) => {
       const id = await seedReservation({
         export_type: type,
-        codes: [...nastyCodes(), ...plainCodes(300)],
-        url_suffix: type === 'json' ? '?x="1"' : '?x=1&y=2',
+        codes: [...nastyCodes(), ...characterCodes(), ...plainCodes(300)],
+        url_suffix: {
+          'a suffix that needs escaping': type === 'json' ? '?x="1"' : '?x=1&y=2',
+          'a plain suffix': '?src=label',
+          'no suffix': null,
+        }[suffix],
         reference_id: `REF "${type}", <&> \t =2`,
       });
 

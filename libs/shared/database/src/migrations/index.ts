@@ -13,6 +13,7 @@ import { CodeIngestion1795269100000 } from './1795269100000-CodeIngestion';
 import { TenantWrites1795269200000 } from './1795269200000-TenantWrites';
 import { CodeTally1795269300000 } from './1795269300000-CodeTally';
 import { AuthLookups1795269400000 } from './1795269400000-AuthLookups';
+import { ExportPlainText1795269500000 } from './1795269500000-ExportPlainText';
 
 /** Every migration, oldest first. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   TenantWrites1795269200000,
   CodeTally1795269300000,
   AuthLookups1795269400000,
+  ExportPlainText1795269500000,
 ];
