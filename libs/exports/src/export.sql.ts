@@ -162,13 +162,14 @@ function xmlRow(c: RowColumns, of: ExportRowsOf): string {
   const special = `${probe} ~ ${lit('[&<>"\'\\x01-\\x1f\\uFFFE\\uFFFF]')}`;
   const row = (text: (value: string) => string) =>
     [
-      `'<unique_code><code>' || ${text(c.code)} || '</code>'`,
-      `'<digital_link>' || ${text(c.digital_link)} || '</digital_link>'`,
+      // Neighbouring tags are one literal: each || is a function call and a copy of the row so far.
+      `'<unique_code><code>' || ${text(c.code)}`,
+      `'</code><digital_link>' || ${text(c.digital_link)} || '</digital_link>'`,
       `coalesce('<epc_join_key>' || ${text(c.epc_join_key)} || '</epc_join_key>', '')`,
       `'<type>' || ${c.type} || '</type>'`,
       `coalesce('<product>' || ${c.product} || '</product>', '')`,
-      `'<status>' || ${c.status} || '</status>'`,
-      `'<activation_status>' || ${c.activation_status} || '</activation_status>'`,
+      `'<status>' || ${c.status}`,
+      `'</status><activation_status>' || ${c.activation_status} || '</activation_status>'`,
       `coalesce('<blacklist_reason>' || ${text(c.blacklist_reason)} || '</blacklist_reason>', '')`,
       tail,
     ].join(' || ');
