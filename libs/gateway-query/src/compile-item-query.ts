@@ -11,12 +11,15 @@ import { columnRef, quoteIdentifier, tableRef } from './sql-fragments';
 /**
  * One statement returning one row per item, in a single json column `item` shaped as Directus
  * returns it. `aggregate` / `groupBy` are not looked at here: see compileAggregateQuery.
+ * `itemAs: 'text'` returns `item` as the JSON's text, for a caller that writes it out as it is
+ * (the driver would otherwise parse every item into an object).
  */
 export function compileItemQuery(
   registry: CollectionRegistry,
   collection: string,
   query: ItemQuery,
   scope: QueryScope,
+  { itemAs = 'json' }: { itemAs?: 'json' | 'text' } = {},
 ): CompiledQuery {
   const definition = registry.get(collection);
   const context = new SqlContext(registry, scope);
@@ -30,7 +33,8 @@ export function compileItemQuery(
   const offset = context.param(query.offset, 'bigint');
   return {
     sql:
-      `SELECT ${item} AS item FROM ${tableRef(definition)} AS ${alias}${where} ` +
+      `SELECT ${itemAs === 'text' ? `(${item})::text` : item} AS item ` +
+      `FROM ${tableRef(definition)} AS ${alias}${where} ` +
       `ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
     params: context.params,
   };

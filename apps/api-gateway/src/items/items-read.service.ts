@@ -15,7 +15,7 @@ import {
   parseItemQuery,
 } from '@sid/gateway-query';
 import { COLLECTIONS } from './collections';
-import { streamItems } from './items-stream';
+import { listBody, streamItems } from './items-stream';
 
 /** Lists longer than this are streamed from a cursor (see streamItems). */
 const STREAM_ABOVE = 1000;
@@ -65,20 +65,33 @@ export class ItemsReadService {
   }
 
   /**
-   * `GET /items/<collection>`: as readMany, but a list of more than STREAM_ABOVE rows
-   * (`limit=-1` above all) is streamed from a cursor rather than gathered in memory. A partner's
-   * cursor runs as the tenant role with its account set, as every other read of theirs does.
+   * `GET /items/<collection>`: the list as its response body. The items stay the JSON text
+   * PostgreSQL built: gathered into `{"data":[...]}` as they are (a string, sent as JSON), not
+   * parsed into objects and serialised again as readMany's are. A list of more than STREAM_ABOVE
+   * rows (`limit=-1` above all) is streamed from a cursor rather than gathered in memory; a
+   * partner's cursor runs as the tenant role with its account set, as every other read of theirs
+   * does. Aggregates and groups are answered by readMany.
    */
   async listResponse(
     actor: Actor,
     collection: string,
     raw: Record<string, unknown>,
-  ): Promise<ItemList | StreamableFile> {
+  ): Promise<ItemList | string | StreamableFile> {
     const query = this.parse(raw);
-    if (query.aggregate || query.groupBy.length > 0 || query.limit <= STREAM_ABOVE) {
-      return this.readMany(actor, collection, raw);
-    }
+    if (query.aggregate || query.groupBy.length > 0) return this.readMany(actor, collection, raw);
     const scope = scopeOf(actor);
+    if (query.limit <= STREAM_ABOVE) {
+      const compiled = compileItemQuery(COLLECTIONS, collection, query, scope, { itemAs: 'text' });
+      return this.reading(actor, async (run) => {
+        const rows = (await run(compiled.sql, compiled.params)) as { item: string }[];
+        const meta =
+          query.meta.length === 0 ? undefined : await this.meta(run, collection, query, scope);
+        return listBody(
+          rows.map((row) => row.item),
+          meta,
+        );
+      });
+    }
     const compiled = compileItemQuery(COLLECTIONS, collection, query, scope);
     const meta =
       query.meta.length === 0

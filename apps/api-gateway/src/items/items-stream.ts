@@ -41,9 +41,18 @@ async function* jsonBody(
       yield first.value.map((row) => row.item).join(',');
       for await (const rows of rest) yield `,${rows.map((row) => row.item).join(',')}`;
     }
-    yield meta ? `],"meta":${JSON.stringify(meta)}}` : ']}';
+    yield listEnd(meta);
   } finally {
     // Stopped before the cursor was read to its end: let it roll back and free its connection.
     await rest.return(undefined);
   }
+}
+
+/** A list's whole body, `{"data":[...]}` and its meta, around items that are JSON text already. */
+export function listBody(items: string[], meta?: Record<string, number>): string {
+  return `{"data":[${items.join(',')}${listEnd(meta)}`;
+}
+
+function listEnd(meta: Record<string, number> | undefined): string {
+  return meta ? `],"meta":${JSON.stringify(meta)}}` : ']}';
 }

@@ -9,7 +9,9 @@ import {
   Patch,
   Post,
   Query,
+  Res,
 } from '@nestjs/common';
+import { Response } from 'express';
 import { AppConfig } from '@sid/shared/config';
 import { ForbiddenError, InvalidPayloadError } from '@sid/shared/errors';
 import { Actor, COLLECTION_WRITERS, CollectionWriter, createdItem } from '@sid/shared/items';
@@ -40,12 +42,16 @@ export class ItemsController {
   }
 
   @Get(':collection')
-  list(
+  async list(
     @CurrentActor() actor: Actor,
     @Param('collection') collection: string,
     @Query() query: RawQuery,
+    @Res({ passthrough: true }) response: Response,
   ) {
-    return this.reads.listResponse(actor, this.known(collection), query);
+    const list = await this.reads.listResponse(actor, this.known(collection), query);
+    // JSON text already: sent as it is, with the type (and ETag) that an object would get.
+    if (typeof list === 'string') response.type('json');
+    return list;
   }
 
   @Get(':collection/*id')

@@ -108,6 +108,27 @@ describe('items API', () => {
     expect(bad.body.errors[0].extensions.code).toBe('INVALID_QUERY');
   });
 
+  it('sends a list as JSON with the items PostgreSQL wrote, equal to the items read one by one', async () => {
+    const fields = 'id,gtin,net_weight,finished_product,date_created,user_created.email';
+    const list = await http
+      .get(`/items/product?fields=${fields}&sort=gtin&limit=3&meta=filter_count`)
+      .set(auth(admin))
+      .expect(200)
+      .expect('Content-Type', 'application/json; charset=utf-8');
+    expect(list.headers.etag).toMatch(/^W\/"/);
+    expect(list.body.meta).toEqual({ filter_count: expect.any(Number) });
+    expect(list.body.data.length).toBeGreaterThan(1);
+    for (const item of list.body.data) {
+      const one = await http
+        .get(`/items/product/${encodeURIComponent(item.id)}?fields=${fields}`)
+        .set(auth(admin))
+        .expect(200);
+      expect(item).toEqual(one.body.data);
+    }
+    const none = await http.get('/items/product?limit=0').set(auth(admin)).expect(200);
+    expect(none.body).toEqual({ data: [] });
+  });
+
   it('keeps each account to its own items', async () => {
     const own = await http
       .post('/items/product')
