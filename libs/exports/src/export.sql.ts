@@ -1,5 +1,5 @@
 import { escapeLiteral } from 'pg';
-import { csvCell, CSV_RECORD_DELIMITER, escapeXml, ExportType } from './formats';
+import { csvCell, CSV_RECORD_DELIMITER, escapeXml, ExportType, isPlainText } from './formats';
 
 export const INSERT_FILE = `
   INSERT INTO file (id, account, storage, storage_key, filename_download, title, type, filesize, checksum, uploaded_by)
@@ -34,10 +34,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * tools/bench/reserve.bench.ts). One statement also reads one consistent snapshot.
  *
  * Every row takes a fast path (plain concatenation) unless one of its free-text values (code,
- * digital link, EPC join key, blacklist reason) holds a character the format must escape, and
- * the full escaping only the rows that need it. Which rows those are, PostgreSQL computed when
- * the row was written (`unique_code.plain_text`, see the ExportPlainText migration): only rows
- * it does not call plain take the format's own test. `type` and `status`
+ * digital link, EPC join key, blacklist reason) holds a character the format must escape; only
+ * those rows are escaped in full. PostgreSQL found the plain rows when they were written
+ * (`unique_code.plain_text`, see the ExportPlainText migration): only the others take the
+ * format's own test. `type` and `status`
  * are CHECK-constrained keywords, `activation_status` a digit 0-2, `product` a `/01/<14 digits>`
  * key and `reservation` a UUID, so they never need it.
  * The values that are the same on every row (reservation, reference_id, url_suffix) are escaped
@@ -204,11 +204,6 @@ function xmlTextSql(value: string): string {
 function needsEscaping(special: string, of: ExportRowsOf): string {
   if (of.url_suffix && !isPlainText(of.url_suffix)) return special;
   return `NOT c.plain_text AND (${special})`;
-}
-
-/** `unique_code.plain_text` of one value, in JavaScript (the ExportPlainText migration). */
-function isPlainText(value: string): boolean {
-  return !/[\x01-\x1f"\\&<>',\uFFFE\uFFFF]/.test(value) && !/^[=+\-@]/.test(value);
 }
 
 /** The row's free-text values in one string, to test once whether any needs escaping. */

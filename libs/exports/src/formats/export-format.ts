@@ -1,8 +1,8 @@
 import { Transform } from 'node:stream';
-import { CsvSerializer } from './csv.serializer';
+import { csvCell, CsvSerializer } from './csv.serializer';
 import { ExportMeta } from './export-meta';
 import { JsonSerializer } from './json.serializer';
-import { XmlSerializer } from './xml.serializer';
+import { escapeXml, XmlSerializer } from './xml.serializer';
 
 export const EXPORT_TYPES = ['csv', 'json', 'xml'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
@@ -22,6 +22,17 @@ export const EXPORT_EXTENSIONS: Readonly<Record<ExportType, string>> = {
 
 export function isExportType(value: unknown): value is ExportType {
   return typeof value === 'string' && (EXPORT_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * Whether every format writes `value` as it is: no CSV quoting or formula guard, no JSON escape,
+ * no XML entity. What `unique_code.plain_text` says of a code's text values (the ExportPlainText
+ * migration computes the same in SQL).
+ */
+export function isPlainText(value: string): boolean {
+  return (
+    csvCell(value) === value && JSON.stringify(value) === `"${value}"` && escapeXml(value) === value
+  );
 }
 
 /**
